@@ -1,0 +1,37 @@
+# The two set-up commands of the README, plus helpers for development.
+#   make demo  - install what is missing, build an optimised binary, run the main job
+#   make test  - install what is missing, build, run every test through ctest
+# Both work as root on a fresh Debian 12 machine (they call apt-get when a package is missing).
+
+PACKAGES := g++ cmake make python3 tao-pegtl-dev libboost-dev libspdlog-dev libfmt-dev \
+            catch2 libcli11-dev nlohmann-json3-dev clips
+JOBS ?= 2
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test deps release debug clean
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	    | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+release: deps
+	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DDEMARCHE_BUILD_TESTS=OFF
+	cmake --build build/release -j$(JOBS)
+
+demo: release
+	./build/release/demarche check rules/
+
+debug: deps
+	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEMARCHE_BUILD_TESTS=ON
+	cmake --build build/test -j$(JOBS)
+
+test: debug
+	cd build/test && ctest --output-on-failure -j$(JOBS)
+
+clean:
+	rm -rf build

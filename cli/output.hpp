@@ -1,0 +1,30 @@
+// Printing diagnostics for the subcommands: text on stderr (coloured on a terminal), or JSON.
+#pragma once
+
+#include <demarche/diagnostic.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace demarche::cli {
+
+enum class ColorMode { Auto, Always, Never };
+
+/// Adds `--color auto|always|never` to a subcommand.
+void add_color_option(CLI::App& cmd, ColorMode& mode);
+
+/// True when `mode` asks for colour on stderr: `auto` means a terminal, no NO_COLOR, TERM not dumb.
+bool use_color(ColorMode mode);
+
+/// Writes every diagnostic to stderr in compiler style, then a count line when there are errors.
+void print_diagnostics(const std::vector<Diagnostic>& diags, bool color);
+
+/// A JSON array text of the diagnostics, for `--format json`.
+std::string diagnostics_json(const std::vector<Diagnostic>& diags);
+
+/// Number of errors (not warnings) in `diags`.
+std::size_t count_errors(const std::vector<Diagnostic>& diags);
+
+}  // namespace demarche::cli

@@ -1,0 +1,425 @@
+// JSON fact files to initial facts: a small recursive-descent JSON reader that keeps the
+// byte offset of every element, so each problem is reported where it is.
+//
+// Shape: an array of {"template": NAME, "slots": {FIELD: VALUE}}. A fact may leave out
+// "slots" when every field has a default. A JSON string becomes a symbol in a `symbol`
+// field and a string in a `string` field; an `any` field takes it as a string (JSON has
+// no separate symbol type, and the JSON output writes both as strings, so "string" is the
+// reading that loses nothing). Integers in `any` fields stay ints, other numbers floats.
+#include "checker.hpp"
+#include "checker_support.hpp"
+
+#include <charconv>
+#include <cstdint>
+
+namespace demarche::dsl {
+
+namespace {
+
+/// Facts need three levels (array, fact, slots); anything much deeper is a mistake, and
+/// the bound keeps hostile input from exhausting the stack.
+constexpr unsigned max_json_depth = 64;
+
+struct JsonValue;
+
+struct JsonMember {
+    std::string key;
+    SourceRange key_range;
+    std::unique_ptr<JsonValue> value;
+};
+
+struct JsonValue {
+    enum class Type { Null, Bool, Number, String, Array, Object };
+    Type type = Type::Null;
+    SourceRange range;
+    bool boolean = false;
+    std::string text;  ///< String: the decoded text; Number: the lexeme
+    std::vector<JsonValue> items;
+    std::vector<JsonMember> members;
+};
+
+struct JsonSyntaxError {
+    std::uint32_t at;
+    std::string message;
+};
+
+class JsonReader {
+public:
+    explicit JsonReader(const SourceFile& file) : file_(file), text_(file.text) {}
+
+    SourceRange range(std::uint32_t begin, std::uint32_t end) const { return {file_.id, begin, end}; }
+    std::uint32_t pos() const { return static_cast<std::uint32_t>(pos_); }
+
+    void skip_space() {
+        while (pos_ < text_.size() &&
+               (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+            ++pos_;
+    }
+    bool at_end() const { return pos_ >= text_.size(); }
+    char peek() const { return at_end() ? '\0' : text_[pos_]; }
+
+    /// Consumes `c` (after whitespace) when it is next.
+    bool accept(char c) {
+        skip_space();
+        if (peek() != c) return false;
+        ++pos_;
+        return true;
+    }
+
+    [[noreturn]] void fail(std::string message) const { throw JsonSyntaxError{pos(), std::move(message)}; }
+
+    JsonValue value(unsigned depth) {
+        skip_space();
+        if (at_end()) fail("unexpected end of JSON input; expected a value");
+        if (depth > max_json_depth)
+            fail("JSON nested too deeply (more than " + std::to_string(max_json_depth) + " levels)");
+        JsonValue v;
+        const std::uint32_t begin = pos();
+        const char c = peek();
+        if (c == '[') {
+            ++pos_;
+            v.type = JsonValue::Type::Array;
+            if (!accept(']')) {
+                do v.items.push_back(value(depth + 1));
+                while (accept(','));
+                if (!accept(']')) fail("expected ',' or ']' in array");
+            }
+        } else if (c == '{') {
+            ++pos_;
+            v.type = JsonValue::Type::Object;
+            if (!accept('}')) {
+                do {
+                    skip_space();
+                    if (peek() != '"') fail("expected a string key in object");
+                    JsonMember m;
+                    const std::uint32_t key_begin = pos();
+                    m.key = string();
+                    m.key_range = range(key_begin, pos());
+                    if (!accept(':')) fail("expected ':' after object key");
+                    m.value = std::make_unique<JsonValue>(value(depth + 1));
+                    v.members.push_back(std::move(m));
+                } while (accept(','));
+                if (!accept('}')) fail("expected ',' or '}' in object");
+            }
+        } else if (c == '"') {
+            v.type = JsonValue::Type::String;
+            v.text = string();
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            v.type = JsonValue::Type::Number;
+            v.text = number();
+        } else if (word("true")) {
+            v.type = JsonValue::Type::Bool;
+            v.boolean = true;
+        } else if (word("false")) {
+            v.type = JsonValue::Type::Bool;
+        } else if (word("null")) {
+            v.type = JsonValue::Type::Null;
+        } else {
+            fail("unexpected character in JSON; expected a value");
+        }
+        v.range = range(begin, pos());
+        return v;
+    }
+
+private:
+    bool word(std::string_view w) {
+        if (text_.substr(pos_, w.size()) != w) return false;
+        pos_ += w.size();
+        return true;
+    }
+
+    bool digits() {
+        const std::size_t start = pos_;
+        while (!at_end() && peek() >= '0' && peek() <= '9') ++pos_;
+        return pos_ > start;
+    }
+
+    std::string number() {
+        const std::size_t start = pos_;
+        if (peek() == '-') ++pos_;
+        if (peek() == '0')
+            ++pos_;
+        else if (!digits())
+            fail("expected digits in number");
+        if (peek() == '.') {
+            ++pos_;
+            if (!digits()) fail("expected digits after '.' in number");
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            ++pos_;
+            if (peek() == '+' || peek() == '-') ++pos_;
+            if (!digits()) fail("expected digits in number exponent");
+        }
+        return std::string(text_.substr(start, pos_ - start));
+    }
+
+    unsigned hex4() {
+        unsigned code = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char h = peek();
+            unsigned digit = 0;
+            if (h >= '0' && h <= '9')
+                digit = static_cast<unsigned>(h - '0');
+            else if (h >= 'a' && h <= 'f')
+                digit = static_cast<unsigned>(h - 'a' + 10);
+            else if (h >= 'A' && h <= 'F')
+                digit = static_cast<unsigned>(h - 'A' + 10);
+            else
+                fail("expected four hex digits after \\u");
+            code = code * 16 + digit;
+            ++pos_;
+        }
+        return code;
+    }
+
+    static void append_utf8(std::string& out, unsigned cp) {
+        if (cp < 0x80) {
+            out += static_cast<char>(cp);
+        } else if (cp < 0x800) {
+            out += static_cast<char>(0xC0 | (cp >> 6));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else if (cp < 0x10000) {
+            out += static_cast<char>(0xE0 | (cp >> 12));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        } else {
+            out += static_cast<char>(0xF0 | (cp >> 18));
+            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (cp & 0x3F));
+        }
+    }
+
+    std::string string() {
+        ++pos_;  // the opening quote
+        std::string out;
+        for (;;) {
+            if (at_end()) fail("unterminated string");
+            const char c = text_[pos_];
+            if (c == '"') {
+                ++pos_;
+                return out;
+            }
+            if (static_cast<unsigned char>(c) < 0x20)
+                fail("control character in string; write it as an escape");
+            if (c != '\\') {
+                // Copy the run of plain characters up to the next quote, escape or control
+                // character in one step.
+                std::size_t end = pos_ + 1;
+                while (end < text_.size() && text_[end] != '"' && text_[end] != '\\' &&
+                       static_cast<unsigned char>(text_[end]) >= 0x20)
+                    ++end;
+                out.append(text_, pos_, end - pos_);
+                pos_ = end;
+                continue;
+            }
+            ++pos_;
+            const char e = peek();
+            ++pos_;
+            switch (e) {
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
+                case 'u': {
+                    unsigned cp = hex4();
+                    if (cp >= 0xDC00 && cp <= 0xDFFF) fail("unpaired surrogate in \\u escape");
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        if (!word("\\u")) fail("unpaired surrogate in \\u escape");
+                        const unsigned low = hex4();
+                        if (low < 0xDC00 || low > 0xDFFF) fail("unpaired surrogate in \\u escape");
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    }
+                    append_utf8(out, cp);
+                    break;
+                }
+                default:
+                    pos_ -= 2;  // report at the backslash
+                    fail("invalid escape in string");
+            }
+        }
+    }
+
+    const SourceFile& file_;
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+/// Turns one JSON element into the value stored in `field`, or reports why it cannot be.
+std::optional<Value> json_to_value(const Template& tmpl, FieldIndex f, const JsonValue& v,
+                                   Diagnostics& diags) {
+    const Field& field = tmpl.fields[f];
+    Value value{false};
+    switch (v.type) {
+        case JsonValue::Type::Null:
+            diags.error(v.range,
+                        "null is not a value; leave field '" + field.name + "' out to take its default");
+            return std::nullopt;
+        case JsonValue::Type::Array:
+        case JsonValue::Type::Object:
+            diags.error(v.range, "field '" + field.name + "' of '" + tmpl.name +
+                                     "' needs a string, number or boolean, not a JSON " +
+                                     (v.type == JsonValue::Type::Array ? "array" : "object"));
+            return std::nullopt;
+        case JsonValue::Type::Bool:
+            value = v.boolean;
+            break;
+        case JsonValue::Type::String:
+            if (field.type == FieldType::Symbol)
+                value = Symbol::intern(v.text);
+            else
+                value = v.text;
+            break;
+        case JsonValue::Type::Number: {
+            const char* first = v.text.data();
+            const char* last = first + v.text.size();
+            const bool integral = v.text.find_first_of(".eE") == std::string::npos;
+            if (integral && field.type != FieldType::Float) {
+                std::int64_t i = 0;
+                if (std::from_chars(first, last, i).ec != std::errc{}) {
+                    diags.error(v.range, "number " + v.text + " is out of the int64 range");
+                    return std::nullopt;
+                }
+                value = i;
+            } else {
+                double d = 0;
+                if (std::from_chars(first, last, d).ec != std::errc{}) {
+                    diags.error(v.range, "number " + v.text + " is out of the float range");
+                    return std::nullopt;
+                }
+                value = d;
+            }
+            break;
+        }
+    }
+    return detail::fit_value(tmpl, f, value, v.range, diags);
+}
+
+/// Checks one element of the top-level array as a fact.
+std::optional<InitialFact> json_fact(const Program& program, const JsonValue& v, Diagnostics& diags) {
+    if (v.type != JsonValue::Type::Object) {
+        diags.error(v.range, "expected a fact object {\"template\": NAME, \"slots\": {...}}");
+        return std::nullopt;
+    }
+    const JsonValue* name = nullptr;
+    const JsonValue* slots = nullptr;
+    // A fact with a stray or repeated key is reported for that alone: its missing
+    // fields would most likely be the misspelt key's.
+    bool shape_ok = true;
+    for (const JsonMember& m : v.members) {
+        const JsonValue** target = m.key == "template" ? &name : m.key == "slots" ? &slots : nullptr;
+        if (target == nullptr) {
+            diags.error(m.key_range,
+                        "unexpected key \"" + m.key + "\" in a fact; a fact has \"template\" and \"slots\"");
+            shape_ok = false;
+        } else if (*target != nullptr) {
+            diags.error(m.key_range, "key \"" + m.key + "\" is given twice");
+            shape_ok = false;
+        } else {
+            *target = m.value.get();
+        }
+    }
+    if (name == nullptr) {
+        diags.error(v.range, "fact object is missing \"template\"");
+        return std::nullopt;
+    }
+    if (name->type != JsonValue::Type::String) {
+        diags.error(name->range, "\"template\" must be a string naming a template");
+        return std::nullopt;
+    }
+    if (slots != nullptr && slots->type != JsonValue::Type::Object) {
+        diags.error(slots->range, "\"slots\" must be an object {FIELD: VALUE, ...}");
+        return std::nullopt;
+    }
+    const Template* tmpl = detail::lookup_template(program, name->text, name->range, diags);
+    if (tmpl == nullptr) return std::nullopt;
+
+    bool ok = shape_ok;
+    std::vector<std::optional<Value>> values(tmpl->fields.size());
+    std::vector<const JsonMember*> given(tmpl->fields.size(), nullptr);
+    if (slots != nullptr) {
+        for (const JsonMember& m : slots->members) {
+            const auto f = tmpl->field_index(m.key);
+            if (!f) {
+                detail::report_unknown_field(*tmpl, m.key, m.key_range, diags);
+                ok = false;
+                continue;
+            }
+            if (const JsonMember* first = given[*f]) {
+                Diagnostic& d = diags.error(m.key_range, "field '" + m.key + "' is given twice");
+                diags.note(d, first->key_range, "first given here");
+                ok = false;
+                continue;
+            }
+            given[*f] = &m;
+            values[*f] = json_to_value(*tmpl, *f, *m.value, diags);
+            if (!values[*f]) ok = false;
+        }
+    }
+    std::vector<bool> present(given.size());
+    for (std::size_t i = 0; i < given.size(); ++i) present[i] = given[i] != nullptr;
+    if (shape_ok && !detail::check_required(*tmpl, present, "fact", name->range, diags)) ok = false;
+    if (!ok) return std::nullopt;
+
+    InitialFact fact;
+    fact.tmpl = tmpl->id;
+    fact.range = v.range;
+    fact.values.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i)
+        fact.values.push_back(values[i] ? std::move(*values[i]) : *tmpl->fields[i].default_value);
+    return fact;
+}
+
+}  // namespace
+
+std::vector<InitialFact> read_json_facts(const Program& program, const SourceFile& file, Diagnostics& diags) {
+    std::vector<InitialFact> facts;
+    JsonReader reader(file);
+    try {
+        // The top level is read one element at a time, so a large file never needs a
+        // tree of all its facts at once.
+        reader.skip_space();
+        if (reader.at_end()) reader.fail("empty JSON input; expected an array of facts");
+        if (!reader.accept('[')) {
+            const JsonValue v = reader.value(1);
+            diags.error(v.range, "expected a JSON array of facts at the top level");
+            return facts;
+        }
+        if (!reader.accept(']')) {
+            do {
+                const JsonValue v = reader.value(2);
+                if (auto fact = json_fact(program, v, diags)) facts.push_back(std::move(*fact));
+            } while (reader.accept(','));
+            if (!reader.accept(']')) reader.fail("expected ',' or ']' in array");
+        }
+        reader.skip_space();
+        if (!reader.at_end()) reader.fail("unexpected text after the JSON array");
+    } catch (const JsonSyntaxError& e) {
+        const std::uint32_t end = e.at < file.text.size() ? e.at + 1 : e.at;
+        diags.error(SourceRange{file.id, e.at, end}, "JSON syntax error: " + e.message);
+        facts.clear();  // a file that is not JSON contributes no facts at all
+    }
+    return facts;
+}
+
+}  // namespace demarche::dsl

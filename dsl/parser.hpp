@@ -1,0 +1,25 @@
+// Text to syntax tree. Grammar in grammar.hpp, messages in grammar_errors.hpp; this
+// file's functions run it and recover after errors so every mistake is reported.
+#pragma once
+
+#include "ast.hpp"
+#include "source.hpp"
+
+#include <vector>
+
+namespace demarche::dsl {
+
+/// Deepest nesting of parentheses, `not`/`exists` groups and unary operators accepted.
+/// Deeper input gets a diagnostic instead of exhausting the stack.
+inline constexpr unsigned max_nesting_depth = 256;
+
+/// Parses a `.rules` file. Syntax errors go to `diags`; after each one the parser skips
+/// to the next top-level keyword (`import template facts rule query`) and goes on, so
+/// the result holds every declaration that parsed.
+ast::File parse_rules(const SourceFile& file, Diagnostics& diags);
+
+/// Parses a `.facts` file: bare facts, one after another, as inside `facts { }`.
+/// After an error the parser skips to the start of the next line that begins a fact.
+std::vector<ast::Fact> parse_facts(const SourceFile& file, Diagnostics& diags);
+
+}  // namespace demarche::dsl

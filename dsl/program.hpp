@@ -1,0 +1,177 @@
+// The checked program: every name resolved to an id or index, every type known.
+// Immutable once built; this is all the engine sees of the rule text.
+#pragma once
+
+#include "operators.hpp"
+#include "source.hpp"
+
+#include <demarche/value.hpp>
+
+#include <boost/variant2/variant.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace demarche::dsl {
+
+using TemplateId = std::uint32_t;
+using FieldIndex = std::uint32_t;
+using RuleId = std::uint32_t;
+using QueryId = std::uint32_t;
+/// A rule's (or query's) variables are numbered 0..n-1 in order of first appearance.
+using VarSlot = std::uint32_t;
+
+enum class FieldType { Symbol, String, Int, Float, Bool, Any };
+std::string_view to_string(FieldType t) noexcept;
+/// True when a value of kind `k` may be stored in a field of type `t` (float accepts int).
+bool accepts(FieldType t, ValueKind k) noexcept;
+
+/// `name: type = default`
+struct Field {
+    std::string name;
+    FieldType type = FieldType::Any;
+    std::optional<Value> default_value;  ///< absent: the field must be given
+    SourceRange range;
+};
+
+/// A fact schema: `template offer { kind: symbol ... }`.
+struct Template {
+    TemplateId id = 0;
+    std::string name;
+    std::vector<Field> fields;
+    SourceRange range;
+
+    std::optional<FieldIndex> field_index(std::string_view field) const noexcept;
+};
+
+/// A reference to a variable bound earlier (or earlier in the same pattern).
+struct VarRef {
+    VarSlot slot;
+};
+/// What a constraint or `in` list compares against.
+using Operand = boost::variant2::variant<Value, VarRef>;
+
+/// One test on one field of the fact a pattern matches, in source order.
+struct FieldTest {
+    enum class Kind {
+        Bind,     ///< first use of a variable: the field's value is bound to `slot`
+        Compare,  ///< field `op` operand (equality with a literal or bound variable included)
+        Member,   ///< field equals one of `operands`
+    };
+    Kind kind = Kind::Compare;
+    FieldIndex field = 0;
+    VarSlot slot = 0;                ///< Bind only
+    CompareOp op = CompareOp::Eq;    ///< Compare only
+    std::vector<Operand> operands;   ///< Compare: exactly one; Member: the options
+    SourceRange range;
+};
+
+/// Matches one fact of template `tmpl` that passes every test.
+struct Pattern {
+    TemplateId tmpl = 0;
+    std::vector<FieldTest> tests;
+    std::optional<VarSlot> fact_var;  ///< `?v <-`
+    SourceRange range;
+};
+
+/// A checked expression. A flat node: `kind` says which members are meaningful.
+struct Expr {
+    enum class Kind { Literal, Variable, Unary, Binary, Call };
+    Kind kind = Kind::Literal;
+    Value literal{false};
+    VarSlot var = 0;
+    UnaryOp unary = UnaryOp::Neg;
+    BinaryOp binary = BinaryOp::Add;
+    Builtin builtin = Builtin::Abs;
+    std::vector<Expr> args;  ///< Unary: 1, Binary: 2, Call: the arguments
+    SourceRange range;
+};
+
+/// One condition of a rule or query. `Not` and `Exists` hold their body in `group`
+/// (a single pattern is a group of one).
+struct Condition {
+    enum class Kind { Pattern, Not, Exists, Where };
+    Kind kind = Kind::Pattern;
+    Pattern pattern;               ///< Pattern
+    std::vector<Condition> group;  ///< Not, Exists
+    Expr test;                     ///< Where
+    SourceRange range;
+};
+
+/// One action of a rule's right-hand side.
+struct Action {
+    enum class Kind { Assert, Retract, Modify, Print, Halt };
+    Kind kind = Kind::Halt;
+    bool logical = false;       ///< Assert: `assert logical`
+    TemplateId tmpl = 0;        ///< Assert; Modify: the template of the bound fact
+    VarSlot target = 0;         ///< Retract, Modify: the fact variable
+    std::vector<Expr> values;   ///< Assert: one per field in template order, defaults filled in; Print: the arguments
+    std::vector<std::pair<FieldIndex, Expr>> changes;  ///< Modify
+    SourceRange range;
+};
+
+/// What the checker knows about one variable of a rule or query.
+struct VariableInfo {
+    std::string name;       ///< without `?`
+    bool is_fact = false;   ///< bound by `?v <-` rather than to a field value
+    SourceRange first_use;
+};
+
+struct Rule {
+    RuleId id = 0;  ///< declaration order across all files; breaks agenda ties
+    std::string name;
+    std::string description;
+    std::int64_t salience = 0;
+    std::string source;
+    std::vector<Condition> conditions;
+    std::vector<Action> actions;
+    std::vector<VariableInfo> variables;  ///< indexed by VarSlot
+    SourceRange range;
+};
+
+struct Query {
+    QueryId id = 0;
+    std::string name;
+    std::vector<VarSlot> params;  ///< slots of the parameters, in order
+    std::vector<Condition> conditions;
+    std::vector<VariableInfo> variables;
+    SourceRange range;
+};
+
+/// A fact given in a `facts` block or fact file, with every field filled in.
+struct InitialFact {
+    TemplateId tmpl = 0;
+    std::vector<Value> values;  ///< one per field, in template order
+    SourceRange range;
+};
+
+/// The checked program. Built once by `check`, shared read-only by any number of runs.
+struct Program {
+    std::shared_ptr<const SourceSet> sources;
+    std::vector<Template> templates;         ///< indexed by TemplateId
+    std::vector<Rule> rules;                 ///< indexed by RuleId
+    std::vector<Query> queries;              ///< indexed by QueryId
+    std::vector<InitialFact> initial_facts;  ///< in load order
+    std::map<std::string, TemplateId, std::less<>> template_ids;
+    std::map<std::string, RuleId, std::less<>> rule_ids;
+    std::map<std::string, QueryId, std::less<>> query_ids;
+
+    const Template* find_template(std::string_view name) const;
+};
+
+}  // namespace demarche::dsl
+
+namespace demarche {
+
+/// Facts from fact files (see compile.hpp), in file order, then order within each file.
+struct FactSet {
+    std::shared_ptr<const dsl::SourceSet> sources;  ///< the fact files' text
+    std::vector<dsl::InitialFact> facts;
+};
+
+}  // namespace demarche

@@ -1,0 +1,96 @@
+// Symbol interning and the printed forms of values.
+#include <demarche/value.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <mutex>
+#include <unordered_set>
+
+namespace demarche {
+
+Symbol Symbol::intern(std::string_view name) {
+    // A node-based set never moves its strings, so the pointers handed out stay valid.
+    static std::mutex mutex;
+    static std::unordered_set<std::string>* table = new std::unordered_set<std::string>();
+    std::lock_guard lock(mutex);
+    auto it = table->find(std::string(name));
+    if (it == table->end()) it = table->emplace(name).first;
+    return Symbol(&*it);
+}
+
+std::string_view kind_name(ValueKind k) noexcept {
+    switch (k) {
+    case ValueKind::Symbol: return "symbol";
+    case ValueKind::String: return "string";
+    case ValueKind::Int: return "int";
+    case ValueKind::Float: return "float";
+    case ValueKind::Bool: return "bool";
+    }
+    return "?";
+}
+
+bool same_value(const Value& a, const Value& b) noexcept {
+    if (a.index() != b.index()) return false;
+    if (auto* x = boost::variant2::get_if<double>(&a)) {
+        double y = boost::variant2::get<double>(b);
+        // NaN equals NaN here, so a fact holding NaN is still found as a duplicate.
+        return *x == y || (std::isnan(*x) && std::isnan(y));
+    }
+    return a == b;
+}
+
+std::size_t hash_value(const Value& v) noexcept {
+    std::size_t h = 0;
+    switch (kind_of(v)) {
+    case ValueKind::Symbol: h = boost::variant2::get<Symbol>(v).hash(); break;
+    case ValueKind::String: h = std::hash<std::string>{}(boost::variant2::get<std::string>(v)); break;
+    case ValueKind::Int: h = std::hash<std::int64_t>{}(boost::variant2::get<std::int64_t>(v)); break;
+    case ValueKind::Float: {
+        double d = boost::variant2::get<double>(v);
+        h = std::isnan(d) ? 0x7ff8 : std::hash<double>{}(d == 0.0 ? 0.0 : d);
+        break;
+    }
+    case ValueKind::Bool: h = boost::variant2::get<bool>(v) ? 1 : 2; break;
+    }
+    return h * 31 + v.index();
+}
+
+std::string format_float(double d) {
+    if (std::isnan(d)) return "nan";
+    if (std::isinf(d)) return d < 0 ? "-inf" : "inf";
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, d);
+    std::string s(buf, res.ptr);
+    if (s.find_first_of(".en") == std::string::npos) s += ".0";
+    return s;
+}
+
+std::string to_display(const Value& v) {
+    switch (kind_of(v)) {
+    case ValueKind::Symbol: return boost::variant2::get<Symbol>(v).name();
+    case ValueKind::String: return boost::variant2::get<std::string>(v);
+    case ValueKind::Int: return std::to_string(boost::variant2::get<std::int64_t>(v));
+    case ValueKind::Float: return format_float(boost::variant2::get<double>(v));
+    case ValueKind::Bool: return boost::variant2::get<bool>(v) ? "true" : "false";
+    }
+    return {};
+}
+
+std::string to_source(const Value& v) {
+    if (kind_of(v) != ValueKind::String) return to_display(v);
+    const auto& s = boost::variant2::get<std::string>(v);
+    std::string out = "\"";
+    for (char c : s) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace demarche

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Runs golden test cases: a folder per case, compared exactly.
+
+A case folder holds `args` (one line: the arguments after `demarche`, split like a
+shell would) and the files it names. The case runs in a scratch copy of its folder,
+which is the working directory; an input too big to keep in the repository is written
+there first by the case's `make_input.py`, if it has one. Expected results, each compared exactly:
+  expected.out   stdout (absent: stdout must be empty)
+  expected.err   stderr (absent: stderr must be empty)
+  expected.exit  exit status (absent: 0)
+
+Usage: golden_runner.py --demarche BIN [--bless] CASE_OR_FOLDER...
+A folder without `args` is searched for cases. `--bless` writes the expected files
+from the actual results, for review with `git diff`.
+"""
+import argparse
+import difflib
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+TIMEOUT_SECONDS = 120
+
+
+def find_cases(paths):
+    cases = []
+    for p in map(Path, paths):
+        if (p / "args").is_file():
+            cases.append(p)
+        else:
+            cases.extend(sorted(a.parent for a in p.rglob("args")))
+    return cases
+
+
+def run_case(demarche, case):
+    args = shlex.split((case / "args").read_text(encoding="utf-8"))
+    env = dict(os.environ, NO_COLOR="1", LC_ALL="C.UTF-8")
+    with tempfile.TemporaryDirectory(prefix="demarche-golden-") as scratch:
+        work = Path(scratch) / "case"
+        shutil.copytree(case, work, ignore=shutil.ignore_patterns("expected.*"))
+        if (work / "make_input.py").is_file():
+            subprocess.run([sys.executable, "make_input.py"], cwd=work, check=True)
+        try:
+            proc = subprocess.run([demarche] + args, cwd=work, env=env, capture_output=True,
+                                  timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            return None
+    return {
+        "expected.out": proc.stdout.decode("utf-8", "replace"),
+        "expected.err": proc.stderr.decode("utf-8", "replace"),
+        "expected.exit": f"{proc.returncode}\n",
+    }
+
+
+def expected_of(case, name):
+    f = case / name
+    if f.is_file():
+        return f.read_text(encoding="utf-8")
+    return "0\n" if name == "expected.exit" else ""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--demarche", required=True, help="the demarche binary")
+    parser.add_argument("--bless", action="store_true", help="rewrite expected files")
+    parser.add_argument("paths", nargs="+")
+    opts = parser.parse_args()
+    demarche = str(Path(opts.demarche).resolve())
+
+    cases = find_cases(opts.paths)
+    if not cases:
+        print("no golden cases found", file=sys.stderr)
+        return 1
+    passed = failed = 0
+    for case in cases:
+        actual = run_case(demarche, case)
+        if actual is None:
+            print(f"FAIL {case}: timed out after {TIMEOUT_SECONDS} s")
+            failed += 1
+            continue
+        if opts.bless:
+            for name, text in actual.items():
+                f = case / name
+                default = "0\n" if name == "expected.exit" else ""
+                if text == default:
+                    f.unlink(missing_ok=True)
+                else:
+                    f.write_text(text, encoding="utf-8")
+            passed += 1
+            continue
+        problems = []
+        for name, text in actual.items():
+            want = expected_of(case, name)
+            if text != want:
+                diff = difflib.unified_diff(want.splitlines(True), text.splitlines(True),
+                                            f"{name} (expected)", f"{name} (actual)")
+                problems.append("".join(diff))
+        if problems:
+            failed += 1
+            print(f"FAIL {case}")
+            for p in problems:
+                print(p)
+        else:
+            passed += 1
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
