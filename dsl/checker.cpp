@@ -298,6 +298,15 @@ void BodyChecker::constraint(const ast::Constraint& c, const Template* tmpl, std
                 test.op = CompareOp::Eq;
                 test.operands.emplace_back(VarRef{*slot});
             } else {
+                // A name bound only inside an earlier `not`/`exists` cannot be bound afresh
+                // outside it: `not blocked(who: ?p)  person(name: ?p)` reads as if the two
+                // ?p were one, and silently meaning "nobody is blocked" would be a trap.
+                // A sibling group at the same depth may reuse the name for its own binding.
+                if (it != vars_.end() && it->second.status == VarState::Status::Inner &&
+                    depth_ < it->second.depth) {
+                    report_not_visible(var->name, var->range, &it->second);
+                    return;
+                }
                 const VarSlot slot = bind_value(*var);
                 if (!known) return;
                 test.kind = FieldTest::Kind::Bind;
