@@ -15,7 +15,9 @@ measure() {  # label, then the command; prints median wall seconds and peak RSS
     local times=() rss=0
     for _ in $(seq "$runs"); do
         local out
-        out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$data/time.txt" -f "%e %M" "$@" >/dev/null 2>&1 || {
+            echo "failed: $*" >&2; exit 1; }
+        out=$(tail -1 "$data/time.txt")
         times+=("${out% *}")
         local r=${out#* }
         (( r > rss )) && rss=$r

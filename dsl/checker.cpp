@@ -1,6 +1,7 @@
 // Syntax tree to checked program: templates first (so declaration order across files does
 // not matter for them), then facts blocks, rules and queries in load order.
 #include "checker.hpp"
+#include "parser.hpp"
 
 #include "checker_support.hpp"
 #include "suggest.hpp"
@@ -668,6 +669,15 @@ std::vector<InitialFact> check_facts(const Program& program, const std::vector<a
     detail::FactChecker fact_checker(program, diags);
     for (const ast::Fact& f : facts)
         if (auto fact = fact_checker.check(f)) out.push_back(std::move(*fact));
+    return out;
+}
+
+std::vector<InitialFact> read_facts_file(const Program& program, const SourceFile& file, Diagnostics& diags) {
+    std::vector<InitialFact> out;
+    detail::FactChecker fact_checker(program, diags);
+    parse_facts(file, diags, [&](const ast::Fact& f) {
+        if (auto fact = fact_checker.check(f)) out.push_back(std::move(*fact));
+    });
     return out;
 }
 

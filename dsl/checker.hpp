@@ -21,6 +21,10 @@ std::optional<Program> check(const std::vector<ast::File>& files,
 std::vector<InitialFact> check_facts(const Program& program, const std::vector<ast::Fact>& facts,
                                      Diagnostics& diags);
 
+/// Parses and checks a `.facts` file fact by fact (the same checks as `check_facts`),
+/// keeping only the checked facts: the way to read large fact files.
+std::vector<InitialFact> read_facts_file(const Program& program, const SourceFile& file, Diagnostics& diags);
+
 /// Reads a JSON fact file: an array of `{"template": NAME, "slots": {FIELD: VALUE}}`.
 /// JSON strings become symbols or strings as the field's type says (an `any` field
 /// takes a string). Every problem is reported with its line and column in the file.

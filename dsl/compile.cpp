@@ -61,7 +61,7 @@ FactsResult load_facts(const ProgramPtr& program, const std::vector<std::string>
         if (std::filesystem::path(path).extension() == ".json") {
             facts = dsl::read_json_facts(*program, *src, diags);
         } else {
-            facts = dsl::check_facts(*program, dsl::parse_facts(*src, diags), diags);
+            facts = dsl::read_facts_file(*program, *src, diags);
         }
         set->facts.insert(set->facts.end(), std::make_move_iterator(facts.begin()),
                           std::make_move_iterator(facts.end()));

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
-#include <exception>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -33,8 +32,7 @@ struct SyntaxError {
 using g::is_keyword;
 
 bool is_declaration_keyword(std::string_view word) {
-    return word == "import" || word == "template" || word == "facts" || word == "rule" ||
-           word == "query";
+    return word == "import" || word == "template" || word == "facts" || word == "rule" || word == "query";
 }
 
 // True when the word at `pos` is followed (after blanks) by ':', as a field name is.
@@ -77,8 +75,7 @@ std::string fill_in(std::string_view message, std::string_view context) {
 
 // Everything the actions build, and the stacks for the nested parts.
 struct ParseState {
-    ParseState(const SourceFile& f, Diagnostics& d)
-        : file(f), diags(d), text(f.text), base(f.text.data()) {}
+    ParseState(const SourceFile& f, Diagnostics& d) : file(f), diags(d), text(f.text), base(f.text.data()) {}
 
     const SourceFile& file;
     Diagnostics& diags;
@@ -126,6 +123,8 @@ struct ParseState {
     ast::Identifier fact_name;
     std::vector<ast::FactArg> fact_args;
     std::vector<ast::Fact> facts;
+    const FactSink* fact_sink = nullptr;  // when set, facts go here instead of into `facts`
+    ast::Fact streamed_fact;
     std::vector<ast::Declaration>* declarations = nullptr;
 
     std::uint32_t offset(const char* p) const { return static_cast<std::uint32_t>(p - base); }
@@ -167,7 +166,8 @@ struct ParseState {
     template <typename ActionInput>
     ast::Identifier field_head(const ActionInput& in) const {
         const std::string_view word = identifier_at(text, offset(in.begin()));
-        const SourceRange r{file.id, offset(in.begin()), offset(in.begin()) + static_cast<std::uint32_t>(word.size())};
+        const SourceRange r{file.id, offset(in.begin()),
+                            offset(in.begin()) + static_cast<std::uint32_t>(word.size())};
         if (is_keyword(word))
             fail(r, "'" + std::string(word) + "' is a reserved word and cannot name a field");
         return {std::string(word), r};
@@ -226,9 +226,15 @@ std::string unescape(std::string_view quoted) {
             continue;
         }
         switch (body[++i]) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        default: out += body[i]; break;  // '"' or '\\'; the grammar admits nothing else
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            default:
+                out += body[i];
+                break;  // '"' or '\\'; the grammar admits nothing else
         }
     }
     return out;
@@ -245,12 +251,18 @@ CompareOp compare_op(std::string_view text) {
 
 BinaryOp binary_op(CompareOp op) {
     switch (op) {
-    case CompareOp::Eq: return BinaryOp::Eq;
-    case CompareOp::Ne: return BinaryOp::Ne;
-    case CompareOp::Lt: return BinaryOp::Lt;
-    case CompareOp::Le: return BinaryOp::Le;
-    case CompareOp::Gt: return BinaryOp::Gt;
-    case CompareOp::Ge: return BinaryOp::Ge;
+        case CompareOp::Eq:
+            return BinaryOp::Eq;
+        case CompareOp::Ne:
+            return BinaryOp::Ne;
+        case CompareOp::Lt:
+            return BinaryOp::Lt;
+        case CompareOp::Le:
+            return BinaryOp::Le;
+        case CompareOp::Gt:
+            return BinaryOp::Gt;
+        case CompareOp::Ge:
+            return BinaryOp::Ge;
     }
     return BinaryOp::Eq;
 }
@@ -342,8 +354,8 @@ template <>
 struct action<g::callee> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
-        st.push_expr(ast::Expr{ast::Literal{Value(Symbol::intern(in.string_view())), st.range(in)}, st.range(in)},
-                     1);
+        st.push_expr(
+            ast::Expr{ast::Literal{Value(Symbol::intern(in.string_view())), st.range(in)}, st.range(in)}, 1);
     }
 };
 
@@ -361,7 +373,8 @@ struct action<g::call_args> {
         st.exprs.erase(st.exprs.begin() + static_cast<std::ptrdiff_t>(mark), st.exprs.end());
         st.heights.resize(mark);
         if (height > max_nesting_depth)
-            st.fail(st.range(in), "expressions nest too deeply (limit " + std::to_string(max_nesting_depth) + ")");
+            st.fail(st.range(in),
+                    "expressions nest too deeply (limit " + std::to_string(max_nesting_depth) + ")");
         st.heights.back() = height;
         ast::Expr& callee = st.exprs.back();
         const ast::Literal& name = boost::variant2::get<ast::Literal>(callee.node);
@@ -545,7 +558,8 @@ template <>
 struct action<g::pattern> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
-        ast::Pattern p{std::move(st.binding), std::move(st.pattern_name), std::move(st.pattern_args), st.range(in)};
+        ast::Pattern p{std::move(st.binding), std::move(st.pattern_name), std::move(st.pattern_args),
+                       st.range(in)};
         st.binding.reset();
         st.pattern_args.clear();
         st.add_condition({std::move(p), st.range(in)});
@@ -623,7 +637,8 @@ struct action<g::assert_action> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
         st.actions.push_back(
-            {ast::AssertAction{st.logical, std::move(st.action_template), std::move(st.action_args)}, st.range(in)});
+            {ast::AssertAction{st.logical, std::move(st.action_template), std::move(st.action_args)},
+             st.range(in)});
         st.logical = false;
         st.action_args.clear();
     }
@@ -659,7 +674,8 @@ template <>
 struct action<g::modify_action> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
-        st.actions.push_back({ast::ModifyAction{std::move(st.target), std::move(st.action_args)}, st.range(in)});
+        st.actions.push_back(
+            {ast::ModifyAction{std::move(st.target), std::move(st.action_args)}, st.range(in)});
         st.action_args.clear();
     }
 };
@@ -771,10 +787,22 @@ template <>
 struct action<g::fact> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
+        if (st.fact_sink != nullptr) {
+            // Streaming: hand the fact over in place and keep every buffer for the next one.
+            ast::Fact& fact = st.streamed_fact;
+            fact.template_name = std::move(st.fact_name);
+            fact.args.swap(st.fact_args);
+            fact.range = st.range(in);
+            (*st.fact_sink)(fact);
+            fact.args.swap(st.fact_args);
+            st.fact_args.clear();
+            return;
+        }
         // Copy out of the scratch vector (exact size, one allocation) and keep its capacity.
-        st.facts.push_back({std::move(st.fact_name),
-                            {std::make_move_iterator(st.fact_args.begin()), std::make_move_iterator(st.fact_args.end())},
-                            st.range(in)});
+        st.facts.push_back(
+            {std::move(st.fact_name),
+             {std::make_move_iterator(st.fact_args.begin()), std::make_move_iterator(st.fact_args.end())},
+             st.range(in)});
         st.fact_args.clear();
     }
 };
@@ -800,7 +828,8 @@ template <>
 struct action<g::facts_decl> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
-        st.declarations->push_back(ast::FactsBlock{std::move(st.block_name), std::move(st.facts), st.range(in)});
+        st.declarations->push_back(
+            ast::FactsBlock{std::move(st.block_name), std::move(st.facts), st.range(in)});
         st.block_name.reset();
         st.facts.clear();
     }
@@ -834,7 +863,8 @@ struct action<g::salience_clause> {
         const std::int64_t* value = boost::variant2::get_if<std::int64_t>(&st.lit.value);
         if (value == nullptr) st.fail(st.lit.range, "salience must be an integer");
         if (st.rule.salience) {
-            Diagnostic& d = st.diags.error(st.range(in), "rule '" + st.rule.name.name + "' has more than one 'salience'");
+            Diagnostic& d =
+                st.diags.error(st.range(in), "rule '" + st.rule.name.name + "' has more than one 'salience'");
             st.diags.note(d, st.rule.salience_range, "first 'salience' here");
             return;
         }
@@ -908,7 +938,8 @@ inline constexpr bool is_one_of = (std::is_same_v<Rule, Rules> || ...);
 
 // The rules through which the grammar recurses; each level costs stack.
 template <typename Rule>
-inline constexpr bool nests = is_one_of<Rule, g::paren_expr, g::call_args, g::neg_expr, g::not_prefix, g::cond_group>;
+inline constexpr bool nests =
+    is_one_of<Rule, g::paren_expr, g::call_args, g::neg_expr, g::not_prefix, g::cond_group>;
 
 template <typename Rule>
 struct control : g::error_control<Rule> {
@@ -916,7 +947,8 @@ struct control : g::error_control<Rule> {
     static void start(const ParseInput& in, ParseState& st) {
         if constexpr (nests<Rule>) {
             if (++st.depth > max_nesting_depth)
-                st.fail(in.current(), "expressions nest too deeply (limit " + std::to_string(max_nesting_depth) + ")");
+                st.fail(in.current(),
+                        "expressions nest too deeply (limit " + std::to_string(max_nesting_depth) + ")");
         }
         if constexpr (std::is_same_v<Rule, g::call_args>) st.call_marks.push_back(st.exprs.size());
         if constexpr (std::is_same_v<Rule, g::string_lit>) st.string_start = in.current();
@@ -937,12 +969,13 @@ struct control : g::error_control<Rule> {
     [[noreturn]] static void raise(const ParseInput& in, ParseState& st) {
         const char* at = in.current();
         std::string context = st.context;
-        if constexpr (is_one_of<Rule, g::rule_when, g::rule_then, g::rule_end, g::query_params_close, g::query_when,
-                                g::query_end, g::template_field, g::template_close>)
+        if constexpr (is_one_of<Rule, g::rule_when, g::rule_then, g::rule_end, g::query_params_close,
+                                g::query_when, g::query_end, g::template_field, g::template_close>)
             context = st.declaration_name;
         if constexpr (std::is_same_v<Rule, g::call_close>) {
             const ast::Expr& callee = st.exprs[st.call_marks.back() - 1];
-            context = boost::variant2::get<Symbol>(boost::variant2::get<ast::Literal>(callee.node).value).name();
+            context =
+                boost::variant2::get<Symbol>(boost::variant2::get<ast::Literal>(callee.node).value).name();
         }
         if constexpr (std::is_same_v<Rule, g::string_close>) at = st.string_start;
         if constexpr (std::is_same_v<Rule, g::escape_code>) at = in.current() - 1;  // the backslash
@@ -955,7 +988,8 @@ struct control : g::error_control<Rule> {
             if (starts_declaration && std::is_same_v<Rule, g::facts_item>)
                 st.fail(at, g::error_message<g::facts_close>);
             if (is_keyword(word))
-                st.fail(at, "'" + std::string(word) + "' is a reserved word and cannot name " + g::name_role<Rule>);
+                st.fail(at, "'" + std::string(word) + "' is a reserved word and cannot name " +
+                                g::name_role<Rule>);
         }
         if constexpr (g::error_message<Rule> != nullptr) {
             st.fail(at, fill_in(g::error_message<Rule>, context));
@@ -981,7 +1015,8 @@ std::size_t next_declaration(std::string_view text, std::size_t from) {
     line = (line == std::string_view::npos || from == 0) ? 0 : line + 1;
     while (line < text.size()) {
         std::size_t first = line;
-        while (first < text.size() && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r')) ++first;
+        while (first < text.size() && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r'))
+            ++first;
         const std::string_view word = identifier_at(text, first);
         if (first >= from && is_declaration_keyword(word) && !followed_by_colon(text, first + word.size()))
             return first;
@@ -1039,18 +1074,28 @@ ast::File parse_rules(const SourceFile& file, Diagnostics& diags) {
     out.file = file.id;
     ParseState st(file, diags);
     st.declarations = &out.declarations;
-    parse_with_recovery<g::rules_file>(file, diags, st, [](std::string_view text, std::size_t error, std::size_t unit) {
-        return next_declaration(text, std::max(error, unit + 1));
-    });
+    parse_with_recovery<g::rules_file>(file, diags, st,
+                                       [](std::string_view text, std::size_t error, std::size_t unit) {
+                                           return next_declaration(text, std::max(error, unit + 1));
+                                       });
     return out;
 }
 
 std::vector<ast::Fact> parse_facts(const SourceFile& file, Diagnostics& diags) {
     ParseState st(file, diags);
     // Usually one fact a line: reserving up front saves moving a large vector as it grows.
-    st.facts.reserve(static_cast<std::size_t>(std::count(file.text.begin(), file.text.end(), '\n')) + 1);
+    // Capped by size (a fact line rarely has fewer than 16 bytes) so that a file of blank
+    // lines cannot make us reserve far more memory than its own size.
+    const auto lines = static_cast<std::size_t>(std::count(file.text.begin(), file.text.end(), '\n')) + 1;
+    st.facts.reserve(std::min(lines, file.text.size() / 16 + 1));
     parse_with_recovery<g::facts_file>(file, diags, st, next_fact_line);
     return std::move(st.facts);
+}
+
+void parse_facts(const SourceFile& file, Diagnostics& diags, const FactSink& sink) {
+    ParseState st(file, diags);
+    st.fact_sink = &sink;
+    parse_with_recovery<g::facts_file>(file, diags, st, next_fact_line);
 }
 
 }  // namespace demarche::dsl

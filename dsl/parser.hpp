@@ -5,6 +5,7 @@
 #include "ast.hpp"
 #include "source.hpp"
 
+#include <functional>
 #include <vector>
 
 namespace demarche::dsl {
@@ -21,5 +22,13 @@ ast::File parse_rules(const SourceFile& file, Diagnostics& diags);
 /// Parses a `.facts` file: bare facts, one after another, as inside `facts { }`.
 /// After an error the parser skips to the start of the next line that begins a fact.
 std::vector<ast::Fact> parse_facts(const SourceFile& file, Diagnostics& diags);
+
+/// Receives each fact of a `.facts` file as soon as it is parsed. The fact is reused for
+/// the next one: copy what must be kept.
+using FactSink = std::function<void(const ast::Fact&)>;
+
+/// Parses a `.facts` file like the function above, but hands each fact to `sink` instead
+/// of keeping them all, so a million-fact file never holds a million syntax trees.
+void parse_facts(const SourceFile& file, Diagnostics& diags, const FactSink& sink);
 
 }  // namespace demarche::dsl

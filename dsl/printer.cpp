@@ -18,14 +18,19 @@ enum Precedence : int { Or = 1, And, Not, Compare, Sum, Product, Negation, Prima
 
 int precedence(BinaryOp op) {
     switch (op) {
-    case BinaryOp::Or: return Or;
-    case BinaryOp::And: return And;
-    case BinaryOp::Add:
-    case BinaryOp::Sub: return Sum;
-    case BinaryOp::Mul:
-    case BinaryOp::Div:
-    case BinaryOp::Mod: return Product;
-    default: return Compare;
+        case BinaryOp::Or:
+            return Or;
+        case BinaryOp::And:
+            return And;
+        case BinaryOp::Add:
+        case BinaryOp::Sub:
+            return Sum;
+        case BinaryOp::Mul:
+        case BinaryOp::Div:
+        case BinaryOp::Mod:
+            return Product;
+        default:
+            return Compare;
     }
 }
 
@@ -35,7 +40,9 @@ int precedence(const ast::Expr& e) {
     return Primary;
 }
 
-void print_literal(std::string& out, const Value& v) { out += to_source(v); }
+void print_literal(std::string& out, const Value& v) {
+    out += to_source(v);
+}
 
 void print_expr_into(std::string& out, const ast::Expr& e);
 
@@ -273,7 +280,8 @@ void print_declaration(std::string& out, const ast::Declaration& d) {
                     print_literal(out, Value(*n.description));
                     out += '\n';
                 }
-                if (n.salience) out += std::string(indent_unit) + "salience " + std::to_string(*n.salience) + '\n';
+                if (n.salience)
+                    out += std::string(indent_unit) + "salience " + std::to_string(*n.salience) + '\n';
                 if (n.source) {
                     out += indent_unit;
                     out += "source ";

@@ -4,18 +4,63 @@
 #include <charconv>
 #include <cmath>
 #include <mutex>
-#include <unordered_set>
+#include <deque>
+#include <vector>
 
 namespace demarche {
 
+namespace {
+
+// Open addressing over (hash, text) pairs: a lookup touches one or two cache lines,
+// where a node-based set chases a pointer per probe. With a million distinct names,
+// as a large fact file has, that decides how fast facts load.
+class SymbolTable {
+public:
+    const std::string* intern(std::string_view name) {
+        std::size_t h = std::hash<std::string_view>{}(name);
+        if ((count_ + 1) * 4 > slots_.size() * 3) grow();
+        std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+            Slot& slot = slots_[i];
+            if (slot.text == nullptr) {
+                slot = {h, &texts_.emplace_back(name)};
+                ++count_;
+                return slot.text;
+            }
+            if (slot.hash == h && *slot.text == name) return slot.text;
+        }
+    }
+
+private:
+    struct Slot {
+        std::size_t hash = 0;
+        const std::string* text = nullptr;
+    };
+
+    void grow() {
+        std::vector<Slot> old(slots_.empty() ? 1024 : slots_.size() * 2);
+        old.swap(slots_);
+        std::size_t mask = slots_.size() - 1;
+        for (const Slot& slot : old) {
+            if (slot.text == nullptr) continue;
+            std::size_t i = slot.hash & mask;
+            while (slots_[i].text != nullptr) i = (i + 1) & mask;
+            slots_[i] = slot;
+        }
+    }
+
+    std::vector<Slot> slots_;
+    std::deque<std::string> texts_;  // a deque never moves its elements
+    std::size_t count_ = 0;
+};
+
+}  // namespace
+
 Symbol Symbol::intern(std::string_view name) {
-    // A node-based set never moves its strings, so the pointers handed out stay valid.
     static std::mutex mutex;
-    static std::unordered_set<std::string>* table = new std::unordered_set<std::string>();
+    static auto* table = new SymbolTable();  // never destroyed: symbols outlive every object
     std::lock_guard lock(mutex);
-    auto it = table->find(std::string(name));
-    if (it == table->end()) it = table->emplace(name).first;
-    return Symbol(&*it);
+    return Symbol(table->intern(name));
 }
 
 std::string_view kind_name(ValueKind k) noexcept {

@@ -116,12 +116,21 @@ TEST_CASE("the grammar has no rule that can loop without consuming input", "[gra
 }
 
 TEST_CASE("identifiers, names and keywords", "[grammar]") {
-    check_table<g::name>({"a", "_x", "offer", "peace_treaty", "A1_b2", "rules", "ended", "notice", "in_force", "orx"},
-                         {"", "1a", "rule", "end", "not", "in", "true", "false", "and", "or", "logical", "a-b", "é"});
-    check_table<g::keyword>({"import", "template", "facts", "rule", "query", "when", "then", "end", "not",
-                             "exists", "where", "assert", "retract", "modify", "print", "halt", "salience",
-                             "source", "logical", "in", "true", "false", "and", "or"},
-                            {"symbol", "int", "none", "rule_x", "ends"});
+    check_table<g::name>(
+        {"a", "_x", "offer", "peace_treaty", "A1_b2", "rules", "ended", "notice", "in_force", "orx"},
+        {"", "1a", "rule", "end", "not", "in", "true", "false", "and", "or", "logical", "a-b", "é"});
+    check_table<g::keyword>(
+        {"import",   "template", "facts",   "rule",   "query",   "when",   "then",  "end",
+         "not",      "exists",   "where",   "assert", "retract", "modify", "print", "halt",
+         "salience", "source",   "logical", "in",     "true",    "false",  "and",   "or"},
+        {"symbol", "int", "none", "rule_x", "ends"});
+    for (std::string_view word : {"import", "template", "facts", "rule", "query", "when", "then", "end", "not",
+                                  "exists", "where", "assert", "retract", "modify", "print", "halt", "salience",
+                                  "source", "logical", "in", "true", "false", "and", "or", "i", "ruler", "Rule",
+                                  "halts", "x", "templates", "saliences", "an", "ands", "sourc"}) {
+        INFO(word);
+        CHECK(g::is_keyword(word) == accepts<g::keyword>(word));
+    }
     check_table<g::variable>({"?x", "?_", "?holder2", "?end"}, {"?", "? x", "x", "?1"});
 }
 
@@ -132,8 +141,9 @@ TEST_CASE("string literals", "[grammar]") {
 }
 
 TEST_CASE("number literals", "[grammar]") {
-    check_table<g::number>({"0", "42", "-7", "0.75", "-1.5e3", "1e9", "2E-3", "1.5e+10", "-9223372036854775808"},
-                           {"", "-", "1.", ".5", "1e", "1e+", "- 1", "+1"});
+    check_table<g::number>(
+        {"0", "42", "-7", "0.75", "-1.5e3", "1e9", "2E-3", "1.5e+10", "-9223372036854775808"},
+        {"", "-", "1.", ".5", "1e", "1e+", "- 1", "+1"});
 }
 
 TEST_CASE("literals", "[grammar]") {
@@ -158,27 +168,46 @@ TEST_CASE("patterns", "[grammar]") {
 }
 
 TEST_CASE("conditions", "[grammar]") {
-    check_table<g::condition>({"not offer()", "not { offer() }", "not {}", "exists offer(kind: x)",
-                               "exists { a() b() where ?x > 1 }", "not { a() not { b() exists c() } }",
-                               "where ?a > 30", "where not ?flag", "?x <- offer()", "not{a()}"},
-                              {"not", "not where ?x", "exists", "where", "not { a() ", "not not a()",
-                               "where ?a <", "exists ?x"});
+    check_table<g::condition>(
+        {"not offer()", "not { offer() }", "not {}", "exists offer(kind: x)",
+         "exists { a() b() where ?x > 1 }", "not { a() not { b() exists c() } }", "where ?a > 30",
+         "where not ?flag", "?x <- offer()", "not{a()}"},
+        {"not", "not where ?x", "exists", "where", "not { a() ", "not not a()", "where ?a <", "exists ?x"});
 }
 
 TEST_CASE("expressions", "[grammar]") {
-    check_table<g::expr>({"1", "?a", "sym", "\"s\"", "true", "1 + 2 * 3", "(1 + 2) * 3", "-?x", "- 5", "--?x",
-                          "?a and ?b or not ?c", "?a == ?b", "not ?a == ?b", "max(?a, 3)", "str()",
-                          "abs(-1)", "len(\"abc\") % 2", "?a <= -1.5e3", "1 - -1", "f(g(h(1)))", "a or b",
-                          "not not ?x"},
-                         {"", "1 +", "(1", "1 < 2 < 3", "f(1,", "f(1,)", "?a ==", "and ?b", "()", "not",
-                          "1 = 2", "?a <> 1"});
+    check_table<g::expr>(
+        {"1",
+         "?a",
+         "sym",
+         "\"s\"",
+         "true",
+         "1 + 2 * 3",
+         "(1 + 2) * 3",
+         "-?x",
+         "- 5",
+         "--?x",
+         "?a and ?b or not ?c",
+         "?a == ?b",
+         "not ?a == ?b",
+         "max(?a, 3)",
+         "str()",
+         "abs(-1)",
+         "len(\"abc\") % 2",
+         "?a <= -1.5e3",
+         "1 - -1",
+         "f(g(h(1)))",
+         "a or b",
+         "not not ?x"},
+        {"", "1 +", "(1", "1 < 2 < 3", "f(1,", "f(1,)", "?a ==", "and ?b", "()", "not", "1 = 2", "?a <> 1"});
 }
 
 TEST_CASE("actions", "[grammar]") {
     check_table<g::action>(
-        {"assert a()", "assert logical a(x: 1)", "assert legal_instrument(holder: DPRK, against: us_alliance)",
-         "assert edge(?a, ?b)", "assert t(n: ?n + 1)", "retract ?o", "modify ?o(kind: x, age: ?a + 1)",
-         "modify ?o()", "print \"a\", ?b, 3", "print str(?x)", "halt"},
+        {"assert a()", "assert logical a(x: 1)",
+         "assert legal_instrument(holder: DPRK, against: us_alliance)", "assert edge(?a, ?b)",
+         "assert t(n: ?n + 1)", "retract ?o", "modify ?o(kind: x, age: ?a + 1)", "modify ?o()",
+         "print \"a\", ?b, 3", "print str(?x)", "halt"},
         {"assert", "assert a", "assert a(", "assert logical", "assert rule()", "retract o", "retract",
          "modify ?o", "modify o(x: 1)", "print", "print a,", "assert a(x:)", "assert a(x: 1,)"});
 }
@@ -189,8 +218,8 @@ TEST_CASE("templates", "[grammar]") {
          "template offer {\n kind: symbol\n legally_binding: bool = false\n conditional_on: symbol = none\n}",
          "template t { a: int = -3, b: float = 0.5, c: string = \"x\", d: any }", "template t { a: int, }"},
         {"template {}", "template t", "template t {", "template t { a }", "template t { a: }",
-         "template t { a: integer }", "template t { a: int = }", "template rule {}", "template t { end: int }",
-         "template t { a: int = ?x }"});
+         "template t { a: integer }", "template t { a: int = }", "template rule {}",
+         "template t { end: int }", "template t { a: int = ?x }"});
 }
 
 TEST_CASE("facts blocks", "[grammar]") {
@@ -209,16 +238,17 @@ TEST_CASE("rules", "[grammar]") {
          "rule r \"d\" salience 1 when ?o <- a()\n not b()\n where ?x > 1\nthen\n retract ?o\n print 1\nend",
          "rule r\nwhen\n a()\nthen\nend"},
         {"rule when then end", "rule r then end", "rule r when then", "rule r when a() end",
-         "rule r salience when then end", "rule r source when then end",
-         "rule r when a() then b() end", "rule end when then end", "rule r \"a\" \"b\" when then end"});
+         "rule r salience when then end", "rule r source when then end", "rule r when a() then b() end",
+         "rule end when then end", "rule r \"a\" \"b\" when then end"});
 }
 
 TEST_CASE("queries", "[grammar]") {
-    check_table<g::query_decl>({"query q when end", "query q(?a) when a(x: ?a) end",
-                                "query instruments(?holder, ?x)\nwhen\n legal_instrument(holder: ?holder)\nend",
-                                "query q() when end"},
-                               {"query q", "query q(?a when end", "query q(a) when end", "query q when then end",
-                                "query when end", "query q(?a,) when end"});
+    check_table<g::query_decl>(
+        {"query q when end", "query q(?a) when a(x: ?a) end",
+         "query instruments(?holder, ?x)\nwhen\n legal_instrument(holder: ?holder)\nend",
+         "query q() when end"},
+        {"query q", "query q(?a when end", "query q(a) when end", "query q when then end", "query when end",
+         "query q(?a,) when end"});
 }
 
 TEST_CASE("imports and whole files", "[grammar]") {
@@ -227,14 +257,15 @@ TEST_CASE("imports and whole files", "[grammar]") {
     check_table<g::rules_file>({"", "   \n\n", "# only a comment", "# c\nimport \"a\" # trailing\n",
                                 "template t {} rule r when t() then end query q when t() end facts {}"},
                                {"x", "rule", "template t {} junk"});
-    check_table<g::facts_file>({"", "edge(a, b)", "edge(a, b)\nedge(b, c)\n# comment\nperson(name: \"x\", age: 42)",
-                                "a() b() c()"},
-                               {"edge(a, b", "edge", "1", "facts { a() }"});
+    check_table<g::facts_file>(
+        {"", "edge(a, b)", "edge(a, b)\nedge(b, c)\n# comment\nperson(name: \"x\", age: 42)", "a() b() c()"},
+        {"edge(a, b", "edge", "1", "facts { a() }"});
 }
 
 TEST_CASE("the parser builds templates with types and defaults", "[parser]") {
-    Parsed p = parse("template offer {\n  kind: symbol\n  legally_binding: bool = false\n"
-                     "  timing: symbol = opening, n: int = -3 r: float = 1e9 s: string = \"a\\tb\"\n}");
+    Parsed p = parse(
+        "template offer {\n  kind: symbol\n  legally_binding: bool = false\n"
+        "  timing: symbol = opening, n: int = -3 r: float = 1e9 s: string = \"a\\tb\"\n}");
     REQUIRE(p.errors().empty());
     const auto& t = p.decl<ast::Template>(0);
     CHECK(t.name.name == "offer");
@@ -254,8 +285,9 @@ TEST_CASE("the parser builds templates with types and defaults", "[parser]") {
 }
 
 TEST_CASE("the parser builds facts blocks, named and positional", "[parser]") {
-    Parsed p = parse("facts scenario {\n  offer(kind: peace_treaty, legally_binding: true)\n  edge(a, -2.5)\n}\n"
-                     "facts { n(v: -9223372036854775808) }");
+    Parsed p = parse(
+        "facts scenario {\n  offer(kind: peace_treaty, legally_binding: true)\n  edge(a, -2.5)\n}\n"
+        "facts { n(v: -9223372036854775808) }");
     REQUIRE(p.errors().empty());
     const auto& b = p.decl<ast::FactsBlock>(0);
     REQUIRE(b.name);
@@ -342,8 +374,9 @@ end)");
 }
 
 TEST_CASE("the parser builds queries and imports", "[parser]") {
-    Parsed p = parse("import \"common.rules\"\nquery instruments(?holder, ?b) when x(holder: ?holder) end\n"
-                     "query all when x() end");
+    Parsed p = parse(
+        "import \"common.rules\"\nquery instruments(?holder, ?b) when x(holder: ?holder) end\n"
+        "query all when x() end");
     REQUIRE(p.errors().empty());
     CHECK(p.decl<ast::Import>(0).path == "common.rules");
     const auto& q = p.decl<ast::Query>(1);
@@ -438,25 +471,31 @@ TEST_CASE("syntax errors name the problem and point at it", "[parser][errors]") 
     CHECK(first_error("facts { p(name: \"abc) }") == "1:17: unterminated string");
     CHECK(first_error("facts { p(name: \"a\\qb\") }") ==
           "1:19: unknown escape sequence in string (use \\\" \\\\ \\n or \\t)");
-    CHECK(first_error("template rule { a: int }") == "1:10: 'rule' is a reserved word and cannot name a template");
+    CHECK(first_error("template rule { a: int }") ==
+          "1:10: 'rule' is a reserved word and cannot name a template");
     CHECK(first_error("rule end when then end") == "1:6: 'end' is a reserved word and cannot name a rule");
-    CHECK(first_error("template t { source: string }") == "1:14: 'source' is a reserved word and cannot name a field");
-    CHECK(first_error("rule r when a(in: 1) then end") == "1:15: 'in' is a reserved word and cannot name a field");
+    CHECK(first_error("template t { source: string }") ==
+          "1:14: 'source' is a reserved word and cannot name a field");
+    CHECK(first_error("rule r when a(in: 1) then end") ==
+          "1:15: 'in' is a reserved word and cannot name a field");
     CHECK(first_error("facts { n(v: 9223372036854775808) }") ==
           "1:14: integer '9223372036854775808' is out of range (64-bit integers go from "
           "-9223372036854775808 to 9223372036854775807)");
     CHECK(first_error("rule r when where ?a < ?b < ?c then end") ==
           "1:27: comparisons do not chain; combine them with 'and'");
     CHECK(first_error("rule r when offer kind: x) then end") == "1:19: expected '(' after 'offer'");
-    CHECK(first_error("rule r\nwhen\n  a()\n  assert b()\nend") == "4:3: expected a condition or 'then' in rule 'r'");
+    CHECK(first_error("rule r\nwhen\n  a()\n  assert b()\nend") ==
+          "4:3: expected a condition or 'then' in rule 'r'");
     CHECK(first_error("rule r salience high when then end") == "1:17: expected an integer after 'salience'");
     CHECK(first_error("rule r salience 1.5 when then end") == "1:17: salience must be an integer");
     CHECK(first_error("query q(?a when end") == "1:12: expected ')' after the parameters of query 'q'");
-    CHECK(first_error("rule r when where max(1, 2 then end") == "1:28: expected ')' after the arguments of 'max'");
+    CHECK(first_error("rule r when where max(1, 2 then end") ==
+          "1:28: expected ')' after the arguments of 'max'");
     CHECK(first_error("junk") == "1:1: expected a declaration (import, template, facts, rule or query)");
     CHECK(first_error("rule r when not then end") == "1:17: expected a pattern or '{' after 'not'");
     CHECK(first_error("rule r when not { a() then end") == "1:23: expected '}' to close the group");
-    CHECK(first_error("template t {\n  a: int\nrule r when then end") == "3:1: expected '}' to close template 't'");
+    CHECK(first_error("template t {\n  a: int\nrule r when then end") ==
+          "3:1: expected '}' to close template 't'");
     CHECK(first_error("import common") == "1:8: expected a file name in quotes after 'import'");
 }
 
@@ -487,14 +526,15 @@ TEST_CASE("salience and source may come in either order, each once", "[parser][e
 }
 
 TEST_CASE("after an error the parser resumes at the next declaration", "[parser][errors]") {
-    Parsed p = parse("rule broken1 when a( then end\n"
-                     "\n"
-                     "rule good when a() then halt end\n"
-                     "template t { x: nope }\n"
-                     "query q when t() end\n");
-    CHECK(p.errors() == std::vector<std::string>{
-                            "1:22: expected ')' after the arguments of 'a'",
-                            "4:17: expected a field type (symbol, string, int, float, bool or any)"});
+    Parsed p = parse(
+        "rule broken1 when a( then end\n"
+        "\n"
+        "rule good when a() then halt end\n"
+        "template t { x: nope }\n"
+        "query q when t() end\n");
+    CHECK(p.errors() ==
+          std::vector<std::string>{"1:22: expected ')' after the arguments of 'a'",
+                                   "4:17: expected a field type (symbol, string, int, float, bool or any)"});
     REQUIRE(p.file.declarations.size() == 2);
     CHECK(p.decl<ast::Rule>(0).name.name == "good");
     CHECK(p.decl<ast::Query>(1).name.name == "q");
@@ -538,7 +578,8 @@ TEST_CASE("deep nesting gets a diagnostic instead of a stack overflow", "[parser
     CHECK(only_error("rule r when " + groups + " then end") == limit_message);
     std::string calls;
     for (std::size_t i = 0; i < n; ++i) calls += "f(";
-    CHECK(only_error("rule r when where " + calls + "1" + std::string(n, ')') + " then end") == limit_message);
+    CHECK(only_error("rule r when where " + calls + "1" + std::string(n, ')') + " then end") ==
+          limit_message);
     std::string sum = "1";
     for (std::size_t i = 0; i < n; ++i) sum += " + 1";
     CHECK(only_error("rule r when where " + sum + " then end") == limit_message);
@@ -566,7 +607,8 @@ TEST_CASE("a 10 MB line parses", "[parser][limits]") {
     const std::string ten_mb(10'000'000, 'x');
     Parsed s = parse("facts { p(\"" + ten_mb + "\") }");
     CHECK(s.errors().empty());
-    CHECK(get<std::string>(s.decl<ast::FactsBlock>(0).facts.at(0).args.at(0).value.value).size() == ten_mb.size());
+    CHECK(get<std::string>(s.decl<ast::FactsBlock>(0).facts.at(0).args.at(0).value.value).size() ==
+          ten_mb.size());
     Parsed c = parse("# " + ten_mb + "\nrule r when then end");
     CHECK(c.errors().empty());
     CHECK(c.file.declarations.size() == 1);
@@ -588,16 +630,18 @@ TEST_CASE("odd bytes never crash the parser", "[parser][limits]") {
 }
 
 TEST_CASE(".facts files hold bare facts and recover at the next line", "[parser][facts]") {
-    Parsed p = parse_facts_text("edge(n1, n2)\n# comment\nperson(name: \"x\", age: 42)\n\n  edge(a, b) edge(c, d)\n");
+    Parsed p = parse_facts_text(
+        "edge(n1, n2)\n# comment\nperson(name: \"x\", age: 42)\n\n  edge(a, b) edge(c, d)\n");
     CHECK(p.errors().empty());
     REQUIRE(p.facts.size() == 4);
     CHECK(p.facts[1].template_name.name == "person");
     CHECK(get<std::int64_t>(p.facts[1].args[1].value.value) == 42);
 
     Parsed bad = parse_facts_text("edge(a, b\nedge(c, d)\nedge(?x)\nrule(x)\nedge(e, f)\n");
-    CHECK(bad.errors() == std::vector<std::string>{"2:1: expected ')' after the arguments of 'edge'",
-                                                   "3:6: expected ')' after the arguments of 'edge'",
-                                                   "4:1: 'rule' is a reserved word and cannot name a template"});
+    CHECK(bad.errors() ==
+          std::vector<std::string>{"2:1: expected ')' after the arguments of 'edge'",
+                                   "3:6: expected ')' after the arguments of 'edge'",
+                                   "4:1: 'rule' is a reserved word and cannot name a template"});
     REQUIRE(bad.facts.size() == 2);
     CHECK(print_fact(bad.facts[0]) == "edge(c, d)");
     CHECK(print_fact(bad.facts[1]) == "edge(e, f)");

@@ -19,7 +19,8 @@ std::string format(const std::string& text) {
     FileId id = sources.add("test.rules", text);
     ast::File file = parse_rules(sources.file(id), diags);
     INFO(text);
-    for (const Diagnostic& d : diags.all()) FAIL_CHECK(d.message << " at " << d.location.line << ":" << d.location.column);
+    for (const Diagnostic& d : diags.all())
+        FAIL_CHECK(d.message << " at " << d.location.line << ":" << d.location.column);
     return print_file(file);
 }
 
@@ -35,26 +36,30 @@ void check_round_trip(const std::string& text, const std::string& expected) {
 TEST_CASE("imports and templates print canonically", "[printer]") {
     check_round_trip("import   \"common.rules\"", "import \"common.rules\"\n");
     check_round_trip("import \"we\\\"ird\\\\path\"", "import \"we\\\"ird\\\\path\"\n");
-    check_round_trip("template edge { from: symbol  to: symbol }", "template edge {\n    from: symbol\n    to: symbol\n}\n");
+    check_round_trip("template edge { from: symbol  to: symbol }",
+                     "template edge {\n    from: symbol\n    to: symbol\n}\n");
     check_round_trip("template t {}", "template t {\n}\n");
-    check_round_trip("template offer { kind: symbol, legally_binding: bool = false, n: int = -3,\n"
-                     "  r: float = 2, f: float = 0.75, e: float = -1.5e3, big: float = 1e300, s: string = \"a\\tb\\n\", a: any = none }",
-                     "template offer {\n"
-                     "    kind: symbol\n"
-                     "    legally_binding: bool = false\n"
-                     "    n: int = -3\n"
-                     "    r: float = 2\n"
-                     "    f: float = 0.75\n"
-                     "    e: float = -1500.0\n"
-                     "    big: float = 1e+300\n"
-                     "    s: string = \"a\\tb\\n\"\n"
-                     "    a: any = none\n"
-                     "}\n");
+    check_round_trip(
+        "template offer { kind: symbol, legally_binding: bool = false, n: int = -3,\n"
+        "  r: float = 2, f: float = 0.75, e: float = -1.5e3, big: float = 1e300, s: string = \"a\\tb\\n\", "
+        "a: any = none }",
+        "template offer {\n"
+        "    kind: symbol\n"
+        "    legally_binding: bool = false\n"
+        "    n: int = -3\n"
+        "    r: float = 2\n"
+        "    f: float = 0.75\n"
+        "    e: float = -1500.0\n"
+        "    big: float = 1e+300\n"
+        "    s: string = \"a\\tb\\n\"\n"
+        "    a: any = none\n"
+        "}\n");
 }
 
 TEST_CASE("facts print canonically", "[printer]") {
-    check_round_trip("facts scenario { offer(kind: peace_treaty, legally_binding: true) edge(a,b) }",
-                     "facts scenario {\n    offer(kind: peace_treaty, legally_binding: true)\n    edge(a, b)\n}\n");
+    check_round_trip(
+        "facts scenario { offer(kind: peace_treaty, legally_binding: true) edge(a,b) }",
+        "facts scenario {\n    offer(kind: peace_treaty, legally_binding: true)\n    edge(a, b)\n}\n");
     check_round_trip("facts {}", "facts {\n}\n");
     check_round_trip("facts { n(-9223372036854775808, 1.0, \"q\\\"\", false) }",
                      "facts {\n    n(-9223372036854775808, 1.0, \"q\\\"\", false)\n}\n");
@@ -105,13 +110,15 @@ then
 end
 )");
     check_round_trip("rule r when then end", "rule r\nwhen\nthen\nend\n");
-    check_round_trip("rule r salience -5 when not {} then end", "rule r\n    salience -5\nwhen\n    not {\n    }\nthen\nend\n");
+    check_round_trip("rule r salience -5 when not {} then end",
+                     "rule r\n    salience -5\nwhen\n    not {\n    }\nthen\nend\n");
 }
 
 TEST_CASE("queries print canonically, declarations separated by a blank line", "[printer]") {
-    check_round_trip("query instruments(?holder,?x) when legal_instrument(holder: ?holder) end query all() when a() end",
-                     "query instruments(?holder, ?x)\nwhen\n    legal_instrument(holder: ?holder)\nend\n\n"
-                     "query all\nwhen\n    a()\nend\n");
+    check_round_trip(
+        "query instruments(?holder,?x) when legal_instrument(holder: ?holder) end query all() when a() end",
+        "query instruments(?holder, ?x)\nwhen\n    legal_instrument(holder: ?holder)\nend\n\n"
+        "query all\nwhen\n    a()\nend\n");
 }
 
 TEST_CASE("expressions print with minimal parentheses that keep the tree", "[printer]") {
