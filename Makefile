@@ -23,8 +23,11 @@ release: deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DDEMARCHE_BUILD_TESTS=OFF
 	cmake --build build/release -j$(JOBS)
 
+# The main job: check every shipped rule base, then run the flagship one on the
+# scenario of a unilateral, legally binding treaty.
 demo: release
 	./build/release/demarche check rules/
+	./build/release/demarche run rules/korea --facts examples/korea/binding_treaty.facts
 
 debug: deps
 	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEMARCHE_BUILD_TESTS=ON

@@ -1,0 +1,245 @@
+// `demarche run` and `demarche query`: compile, assert the facts, fire the rules, and
+// report the conclusions as text for people or as JSON for programs.
+#include "commands.hpp"
+#include "output.hpp"
+
+#include <demarche/compile.hpp>
+#include <demarche/session.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+namespace demarche::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct RunCliOptions {
+    std::vector<std::string> paths;
+    std::vector<std::string> facts;
+    std::string strategy = "depth";
+    std::optional<std::uint64_t> max_fires;
+    std::string format = "text";
+    bool trace = false;
+    ColorMode color = ColorMode::Auto;
+};
+
+struct QueryCliOptions {
+    std::vector<std::string> items;  ///< PATH... NAME ARG...
+    std::vector<std::string> facts;
+    std::string format = "text";
+    ColorMode color = ColorMode::Auto;
+};
+
+Json to_json(const Value& v) {
+    switch (kind_of(v)) {
+    case ValueKind::Symbol: return boost::variant2::get<Symbol>(v).name();
+    case ValueKind::String: return boost::variant2::get<std::string>(v);
+    case ValueKind::Int: return boost::variant2::get<std::int64_t>(v);
+    case ValueKind::Float: return boost::variant2::get<double>(v);
+    case ValueKind::Bool: return boost::variant2::get<bool>(v);
+    }
+    return nullptr;
+}
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string fact_line(const FactInfo& f) { return "f-" + std::to_string(f.id) + " " + format_fact(f); }
+
+/// Prints the events of a run in the style of CLIPS's `watch facts activations rules`.
+class TracePrinter final : public Observer {
+public:
+    void on_assert(const FactInfo& f) override { std::cerr << "==> " << fact_line(f) << "\n"; }
+    void on_retract(const FactInfo& f) override { std::cerr << "<== " << fact_line(f) << "\n"; }
+    void on_activate(const ActivationInfo& a) override { std::cerr << "+A " << format_activation(a) << "\n"; }
+    void on_deactivate(const ActivationInfo& a) override { std::cerr << "-A " << format_activation(a) << "\n"; }
+    void on_fire(std::uint64_t n, const ActivationInfo& a) override {
+        std::cerr << "FIRE " << n << " " << format_activation(a) << "\n";
+    }
+};
+
+/// Compiles the rules and reads the fact files; prints diagnostics. Null on errors.
+std::unique_ptr<Session> open_session(const std::vector<std::string>& paths, const std::vector<std::string>& facts,
+                                      bool color) {
+    CompileResult compiled = compile_paths(paths);
+    std::vector<Diagnostic> diags = std::move(compiled.diagnostics);
+    std::shared_ptr<const FactSet> fact_set;
+    if (compiled.ok() && !facts.empty()) {
+        FactsResult loaded = load_facts(compiled.program, facts);
+        diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+        fact_set = loaded.facts;
+    }
+    print_diagnostics(diags, color);
+    if (count_errors(diags) > 0) return nullptr;
+    return std::make_unique<Session>(compiled.program, fact_set);
+}
+
+std::string plural(std::uint64_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+void print_text(const RunResult& r, const std::vector<FactInfo>& facts, const RunCliOptions& opt) {
+    for (const std::string& line : r.output) std::cout << line << "\n";
+    std::map<std::string, std::vector<const FactInfo*>> derived;  // by template name
+    for (const FactInfo& f : facts)
+        if (f.derived) derived[f.template_name].push_back(&f);
+    if (derived.empty()) {
+        std::cout << "No derived facts.\n";
+    } else {
+        std::cout << "Derived facts:\n";
+        for (const auto& [name, list] : derived) {
+            std::cout << "  " << name << " (" << list.size() << ")\n";
+            for (const FactInfo* f : list) std::cout << "    " << fact_line(*f) << "\n";
+        }
+    }
+    std::cout << "Fired " << plural(r.fired, "activation");
+    if (r.error)
+        std::cout << "; incomplete: stopped by a runtime error";
+    else if (!r.complete)
+        std::cout << "; incomplete: stopped at the fire limit of " << opt.max_fires.value_or(0);
+    else if (r.halted)
+        std::cout << " (halted)";
+    std::cout << ".\n";
+}
+
+void print_json(const RunResult& r, const std::vector<FactInfo>& facts) {
+    Json out;
+    out["fired"] = r.fired;
+    out["halted"] = r.halted;
+    out["complete"] = r.complete;
+    out["output"] = r.output;
+    Json list = Json::array();
+    for (const FactInfo& f : facts) {
+        Json slots = Json::object();
+        for (std::size_t i = 0; i < f.values.size() && i < f.field_names.size(); ++i)
+            slots[f.field_names[i]] = to_json(f.values[i]);
+        list.push_back(Json{{"id", f.id}, {"template", f.template_name}, {"slots", std::move(slots)},
+                            {"derived", f.derived}});
+    }
+    out["facts"] = std::move(list);
+    std::cout << dump(out) << "\n";
+}
+
+int run_run(const RunCliOptions& opt) {
+    bool color = use_color(opt.color);
+    std::unique_ptr<Session> session = open_session(opt.paths, opt.facts, color);
+    if (!session) return exit_input;
+    RunOptions options;
+    options.strategy = strategy_named(opt.strategy).value_or(Strategy::Depth);
+    options.max_fires = opt.max_fires;
+    TracePrinter trace;
+    if (opt.trace) options.observer = &trace;
+    RunResult result = session->run(options);
+    if (opt.trace)
+        std::cerr << "END fired=" << result.fired << " halted=" << (result.halted ? "true" : "false")
+                  << " complete=" << (result.complete ? "true" : "false") << "\n";
+    if (result.error) std::cerr << render_diagnostic(*result.error, color);
+    std::vector<FactInfo> facts = session->facts();
+    if (opt.format == "json")
+        print_json(result, facts);
+    else
+        print_text(result, facts, opt);
+    return result.complete ? exit_ok : exit_runtime;
+}
+
+bool looks_like_rules(const std::string& item) {
+    std::error_code ec;
+    return item.ends_with(".rules") || std::filesystem::is_directory(item, ec);
+}
+
+int run_query(const QueryCliOptions& opt) {
+    bool color = use_color(opt.color);
+    std::vector<std::string> paths;
+    std::size_t i = 0;
+    while (i < opt.items.size() && looks_like_rules(opt.items[i])) paths.push_back(opt.items[i++]);
+    if (paths.empty() || i == opt.items.size()) {
+        std::cerr << "demarche query: expected PATH... NAME [ARG...] (paths are .rules files or folders)\n";
+        return exit_input;
+    }
+    std::string name = opt.items[i++];
+    std::vector<std::string> args(opt.items.begin() + static_cast<std::ptrdiff_t>(i), opt.items.end());
+
+    std::unique_ptr<Session> session = open_session(paths, opt.facts, color);
+    if (!session) return exit_input;
+    RunResult run = session->run();
+    if (run.error) {
+        std::cerr << render_diagnostic(*run.error, color);
+        return exit_runtime;
+    }
+    QueryResult q = session->query(name, args);
+    if (q.error) {
+        std::cerr << "demarche query: " << *q.error << "\n";
+        return exit_input;
+    }
+    if (opt.format == "json") {
+        Json answers = Json::array();
+        for (const auto& row : q.rows) {
+            Json a = Json::object();
+            for (std::size_t k = 0; k < row.size(); ++k) a[q.variables[k]] = to_json(row[k]);
+            answers.push_back(std::move(a));
+        }
+        Json out;
+        out["query"] = name;
+        out["variables"] = q.variables;
+        out["answers"] = std::move(answers);
+        out["count"] = q.rows.size();
+        std::cout << dump(out) << "\n";
+        return exit_ok;
+    }
+    for (const auto& row : q.rows) {
+        for (std::size_t k = 0; k < row.size(); ++k)
+            std::cout << (k ? ", " : "") << "?" << q.variables[k] << " = " << to_source(row[k]);
+        std::cout << (row.empty() ? "yes\n" : "\n");
+    }
+    std::cout << plural(q.rows.size(), "answer") << ".\n";
+    return exit_ok;
+}
+
+std::map<std::string, ColorMode> color_names() {
+    return {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+}
+
+}  // namespace
+
+CommandRunner add_run_command(CLI::App& root) {
+    auto opt = std::make_shared<RunCliOptions>();
+    CLI::App* cmd = root.add_subcommand("run", "Run the rules over the facts and print the conclusions");
+    cmd->footer("Exit status: 0 when the run completed, 1 on a runtime error or when the fire limit\n"
+                "stopped it, 2 when the input has errors (nothing is run then).");
+    cmd->add_option("paths", opt->paths, "Rule files, or folders holding .rules files")->required();
+    cmd->add_option("--facts", opt->facts, "A fact file (.facts or .json) to assert; repeatable");
+    cmd->add_option("--strategy", opt->strategy, "Conflict resolution: depth, breadth, lex or mea")
+        ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
+        ->default_str("depth");
+    cmd->add_option("--max-fires", opt->max_fires, "Stop after this many rule firings");
+    cmd->add_option("--format", opt->format, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->default_str("text");
+    cmd->add_flag("--trace", opt->trace, "Print every assertion, retraction, activation and firing to stderr");
+    cmd->add_option("--color", opt->color, "Colour diagnostics: auto (on a terminal), always, never")
+        ->transform(CLI::CheckedTransformer(color_names(), CLI::ignore_case))
+        ->default_str("auto");
+    return [opt] { return run_run(*opt); };
+}
+
+CommandRunner add_query_command(CLI::App& root) {
+    auto opt = std::make_shared<QueryCliOptions>();
+    CLI::App* cmd = root.add_subcommand("query", "Run the rules, then answer a query over the final facts");
+    cmd->footer("Usage: demarche query PATH... [--facts FILE]... NAME [ARG...]\n"
+                "PATHs are .rules files or folders; the first other word names the query.");
+    cmd->add_option("items", opt->items, "PATH... NAME [ARG...]")->required();
+    cmd->add_option("--facts", opt->facts, "A fact file (.facts or .json) to assert; repeatable");
+    cmd->add_option("--format", opt->format, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->default_str("text");
+    cmd->add_option("--color", opt->color, "Colour diagnostics: auto (on a terminal), always, never")
+        ->transform(CLI::CheckedTransformer(color_names(), CLI::ignore_case))
+        ->default_str("auto");
+    return [opt] { return run_query(*opt); };
+}
+
+}  // namespace demarche::cli

@@ -1,0 +1,538 @@
+// The fire loop, the actions of a rule's right-hand side, and truth maintenance.
+#include "engine.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <limits>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace demarche::engine {
+
+namespace {
+
+namespace v2 = boost::variant2;
+
+// A program with a rule too large to match safely gets no network at all; `run` then
+// reports the rule.
+std::vector<RuleSpec> rule_specs(const dsl::Program& p, std::optional<EvalError>& too_large) {
+    std::vector<RuleSpec> specs;
+    for (const dsl::Rule& r : p.rules) {
+        if (rule_levels(r.conditions) > max_rule_levels) {
+            too_large = EvalError{"the rule has too many conditions to match (limit " +
+                                      std::to_string(max_rule_levels) + " levels)",
+                                  r.range, r.id};
+            return {};
+        }
+        specs.push_back({&r.conditions, r.variables.size()});
+    }
+    return specs;
+}
+
+/// Variables of a firing activation, read from its matched facts by depth.
+class ChainVars final : public VariableSource {
+public:
+    ChainVars(const std::vector<Binding>& bindings, const std::vector<const Fact*>& chain)
+        : bindings_(bindings), chain_(chain) {}
+    Value value(dsl::VarSlot slot) const override {
+        const Binding& b = bindings_.at(slot);
+        const Fact* f = b.bound ? chain_.at(b.depth) : nullptr;
+        if (!f) throw std::logic_error("action reads a variable bound to no fact");
+        if (b.whole_fact) return Value(Symbol::intern("f-" + std::to_string(f->id)));
+        return f->values[b.field];
+    }
+
+private:
+    const std::vector<Binding>& bindings_;
+    const std::vector<const Fact*>& chain_;
+};
+
+/// Matches are recorded in the network's terminal memories; nothing to schedule.
+class NoListener final : public MatchListener {
+public:
+    void on_match(std::uint32_t, Token&) override {}
+    void on_unmatch(std::uint32_t, Token&) override {}
+};
+
+/// Checks a value computed for a field and converts an int to float for a float field.
+void fit_field(const dsl::Template& t, dsl::FieldIndex i, Value& v, const dsl::Expr& e) {
+    const dsl::Field& f = t.fields.at(i);
+    if (!dsl::accepts(f.type, kind_of(v)))
+        throw EvalError{"field '" + f.name + "' of '" + t.name + "' is " + std::string(dsl::to_string(f.type)) +
+                            ", got " + std::string(kind_name(kind_of(v))),
+                        e.range, std::nullopt};
+    if (f.type == dsl::FieldType::Float && kind_of(v) == ValueKind::Int)
+        v = Value(static_cast<double>(v2::get<std::int64_t>(v)));
+}
+
+}  // namespace
+
+Engine::Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts)
+    : program_(std::move(program)), input_(std::move(facts)), specs_(rule_specs(*program_, too_large_)),
+      network_(*program_, specs_, *this) {}
+
+Engine::~Engine() = default;
+
+void Engine::start() {
+    if (started_) return;
+    started_ = true;
+    network_.start();
+}
+
+// ---- working memory changes; each assertion or retraction is one moment
+
+Fact* Engine::assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool derived, Activation* support) {
+    std::size_t h = WorkingMemory::hash_of(tmpl, values);
+    if (Fact* existing = wm_.find(tmpl, values, h)) {
+        if (support) {
+            ++existing->support;
+            support->supports.push_back(existing->id);
+        } else {
+            existing->unconditional = true;
+        }
+        return existing;
+    }
+    ++moment_;
+    Fact& f = wm_.add(tmpl, std::move(values), h);
+    f.derived = derived;
+    f.unconditional = support == nullptr;
+    if (support) {
+        f.support = 1;
+        support->supports.push_back(f.id);
+    }
+    if (observer_) observer_->on_assert(info(f));
+    network_.assert_fact(f);
+    return &f;
+}
+
+void Engine::retract_fact(Fact& f) {
+    if (!f.alive) return;
+    ++moment_;
+    wm_.remove(f);
+    if (observer_) observer_->on_retract(info(f));
+    network_.retract_fact(f);
+}
+
+// Facts that lost their last logical support are retracted once the change that
+// removed it has finished propagating, each as its own moment.
+void Engine::settle() {
+    while (!unsupported_.empty()) {
+        Fact* f = wm_.get(unsupported_.front());
+        unsupported_.pop_front();
+        if (f && f->alive && f->support == 0 && !f->unconditional) retract_fact(*f);
+    }
+}
+
+FactId Engine::assert_input(dsl::TemplateId tmpl, std::vector<Value> values) {
+    start();
+    Fact* f = assert_fact(tmpl, std::move(values), false, nullptr);
+    settle();
+    return f->id;
+}
+
+void Engine::retract(FactId id) {
+    if (Fact* f = wm_.get(id)) retract_fact(*f);
+    settle();
+}
+
+// ---- the agenda side of the network
+
+void Engine::on_match(std::uint32_t spec, Token& token) {
+    Activation* a;
+    if (free_activations_.empty()) {
+        a = &activations_.emplace_back();
+    } else {
+        a = free_activations_.back();
+        free_activations_.pop_back();
+        *a = Activation{};
+    }
+    const dsl::Rule& rule = program_->rules[spec];
+    a->rule = spec;
+    a->salience = rule.salience;
+    a->moment = moment_;
+    a->sequence = ++sequence_;
+    a->token = &token;
+    std::uint32_t depth = network_.terminal_depth(spec);
+    for (std::uint32_t d : network_.positions(spec)) {
+        const Fact* f = Network::fact_at(&token, depth, d);
+        a->facts.push_back(f ? f->id : 0);
+        if (f) a->recency.push_back(f->id);
+    }
+    std::sort(a->recency.begin(), a->recency.end(), std::greater<>());
+    token.payload = a;
+    a->queued = true;
+    agenda_.add(*a);
+    if (observer_) observer_->on_activate(info(*a));
+}
+
+void Engine::on_unmatch(std::uint32_t, Token& token) {
+    auto* a = static_cast<Activation*>(token.payload);
+    a->token = nullptr;
+    if (a->queued) {
+        agenda_.remove(*a);
+        a->queued = false;
+        if (observer_) observer_->on_deactivate(info(*a));
+    }
+    for (FactId id : a->supports) {
+        Fact* f = wm_.get(id);
+        if (--f->support == 0 && !f->unconditional && f->alive) unsupported_.push_back(id);
+    }
+    a->supports.clear();
+    if (a != firing_) release(*a);
+}
+
+void Engine::release(Activation& a) {
+    a.facts.clear();
+    a.recency.clear();
+    free_activations_.push_back(&a);
+}
+
+// ---- firing
+
+void Engine::fire_one(Activation& a) {
+    const dsl::Rule& rule = program_->rules[a.rule];
+    const std::vector<Binding>& bindings = network_.bindings(a.rule);
+    std::uint32_t depth = network_.terminal_depth(a.rule);
+    std::vector<const Fact*> chain(depth + 1, nullptr);
+    const Token* t = a.token;
+    for (std::uint32_t d = depth; d > 0; --d, t = t->parent) chain[d] = t->fact;
+    ChainVars vars(bindings, chain);
+
+    for (const dsl::Action& act : rule.actions) {
+        switch (act.kind) {
+        case dsl::Action::Kind::Assert: {
+            const dsl::Template& tmpl = program_->templates.at(act.tmpl);
+            std::vector<Value> values;
+            values.reserve(act.values.size());
+            for (std::size_t i = 0; i < act.values.size(); ++i) {
+                values.push_back(evaluate(act.values[i], vars));
+                fit_field(tmpl, static_cast<dsl::FieldIndex>(i), values.back(), act.values[i]);
+            }
+            // A logical assertion whose match is already gone has no support to rest on.
+            if (act.logical && !a.token) break;
+            assert_fact(act.tmpl, std::move(values), true, act.logical ? &a : nullptr);
+            break;
+        }
+        case dsl::Action::Kind::Retract: {
+            const Fact* f = chain.at(bindings.at(act.target).depth);
+            if (Fact* live = wm_.get(f->id); live && live->alive) retract_fact(*live);
+            break;
+        }
+        case dsl::Action::Kind::Modify: {
+            const Fact* old = chain.at(bindings.at(act.target).depth);
+            const dsl::Template& tmpl = program_->templates.at(old->tmpl);
+            std::vector<Value> values = old->values;
+            for (const auto& [field, e] : act.changes) {
+                values.at(field) = evaluate(e, vars);
+                fit_field(tmpl, field, values[field], e);
+            }
+            Fact* live = wm_.get(old->id);
+            if (!live || !live->alive) break;  // already retracted by an earlier action
+            retract_fact(*live);
+            settle();
+            assert_fact(old->tmpl, std::move(values), true, nullptr);
+            break;
+        }
+        case dsl::Action::Kind::Print: {
+            std::string line;
+            for (const dsl::Expr& e : act.values) line += to_display(evaluate(e, vars));
+            if (observer_) observer_->on_print(line);
+            output_.push_back(std::move(line));
+            break;
+        }
+        case dsl::Action::Kind::Halt: halted_ = true; break;
+        }
+        settle();
+    }
+}
+
+std::uint64_t Engine::fire(std::uint64_t limit) {
+    start();
+    std::uint64_t n = 0;
+    while (n < limit && !halted_ && !agenda_.empty()) {
+        Activation& a = agenda_.pop();
+        a.queued = false;
+        ++n;
+        ++fired_;
+        if (observer_) observer_->on_fire(fired_, info(a));
+        firing_ = &a;
+        try {
+            fire_one(a);
+        } catch (EvalError& e) {
+            if (!e.rule) e.rule = a.rule;
+            firing_ = nullptr;
+            throw;
+        }
+        firing_ = nullptr;
+        if (!a.token) release(a);
+    }
+    return n;
+}
+
+RunResult Engine::run(const RunOptions& options) {
+    RunResult result;
+    if (too_large_) {
+        result.complete = false;
+        result.error = to_diagnostic(*too_large_);
+        return result;
+    }
+    agenda_ = Agenda(options.strategy);
+    observer_ = options.observer;
+    try {
+        start();
+        for (const dsl::InitialFact& f : program_->initial_facts) {
+            assert_fact(f.tmpl, f.values, false, nullptr);
+            settle();
+        }
+        if (input_) {
+            for (const dsl::InitialFact& f : input_->facts) {
+                assert_fact(f.tmpl, f.values, false, nullptr);
+                settle();
+            }
+        }
+        fire(options.max_fires.value_or(std::numeric_limits<std::uint64_t>::max()));
+        // The limit stopped the run only if something was left to fire.
+        result.complete = halted_ || agenda_.empty();
+    } catch (const EvalError& e) {
+        result.complete = false;
+        result.error = to_diagnostic(e);
+    }
+    result.fired = fired_;
+    result.halted = halted_;
+    result.output = output_;
+    observer_ = nullptr;
+    return result;
+}
+
+Diagnostic Engine::to_diagnostic(const EvalError& e) const {
+    Diagnostic d;
+    d.severity = Severity::Error;
+    std::string who = e.rule && *e.rule < program_->rules.size()
+                          ? "rule '" + program_->rules[*e.rule].name + "'"
+                          : std::string("a rule");
+    d.message = "runtime error in " + who + ": " + e.message;
+    d.location = program_->sources->locate(e.range);
+    return d;
+}
+
+// ---- views
+
+FactInfo Engine::info(const Fact& f) const {
+    const dsl::Template& t = program_->templates.at(f.tmpl);
+    FactInfo out;
+    out.id = f.id;
+    out.template_name = t.name;
+    for (const dsl::Field& field : t.fields) out.field_names.push_back(field.name);
+    out.values = f.values;
+    out.derived = f.derived;
+    return out;
+}
+
+ActivationInfo Engine::info(const Activation& a) const {
+    return {program_->rules.at(a.rule).name, a.facts};
+}
+
+std::vector<FactInfo> Engine::facts() const {
+    std::vector<FactInfo> out;
+    for (FactId id = 1; id <= wm_.issued(); ++id)
+        if (const Fact* f = wm_.get(id); f->alive) out.push_back(info(*f));
+    return out;
+}
+
+std::vector<ActivationInfo> Engine::pending() const {
+    // The agenda is a set in firing order; copy it through a temporary to read it.
+    std::vector<ActivationInfo> out;
+    Agenda copy = agenda_;
+    while (!copy.empty()) out.push_back(info(copy.pop()));
+    return out;
+}
+
+// ---- queries
+
+namespace {
+
+std::optional<Value> read_arg(const std::string& text, dsl::FieldType type) {
+    auto read_int = [&]() -> std::optional<Value> {
+        std::int64_t i = 0;
+        auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+        if (ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
+        return Value(i);
+    };
+    auto read_float = [&]() -> std::optional<Value> {
+        if (text.empty()) return std::nullopt;
+        char* end = nullptr;
+        double d = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() + text.size()) return std::nullopt;
+        return Value(d);
+    };
+    auto read_bool = [&]() -> std::optional<Value> {
+        if (text == "true") return Value(true);
+        if (text == "false") return Value(false);
+        return std::nullopt;
+    };
+    switch (type) {
+    case dsl::FieldType::Symbol: return Value(Symbol::intern(text));
+    case dsl::FieldType::String: return Value(text);
+    case dsl::FieldType::Int: return read_int();
+    case dsl::FieldType::Float: return read_float();
+    case dsl::FieldType::Bool: return read_bool();
+    case dsl::FieldType::Any:
+        if (auto v = read_int()) return v;
+        if (auto v = read_float()) return v;
+        if (auto v = read_bool()) return v;
+        if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+            return Value(text.substr(1, text.size() - 2));
+        return Value(Symbol::intern(text));
+    }
+    return std::nullopt;
+}
+
+struct ParamValues {
+    const std::vector<dsl::VarSlot>& params;
+    const std::vector<Value>& values;
+    const Value* find(dsl::VarSlot s) const {
+        for (std::size_t i = 0; i < params.size(); ++i)
+            if (params[i] == s) return &values[i];
+        return nullptr;
+    }
+};
+
+void substitute(dsl::Expr& e, const ParamValues& pv) {
+    if (e.kind == dsl::Expr::Kind::Variable) {
+        if (const Value* v = pv.find(e.var)) {
+            e.kind = dsl::Expr::Kind::Literal;
+            e.literal = *v;
+        }
+    }
+    for (dsl::Expr& a : e.args) substitute(a, pv);
+}
+
+// Parameters become literals: a query runs as a one-off rule over the current facts.
+void substitute(std::vector<dsl::Condition>& conds, const ParamValues& pv) {
+    for (dsl::Condition& c : conds) {
+        substitute(c.test, pv);
+        substitute(c.group, pv);
+        for (dsl::FieldTest& t : c.pattern.tests) {
+            if (t.kind == dsl::FieldTest::Kind::Bind) {
+                if (const Value* v = pv.find(t.slot)) {
+                    t.kind = dsl::FieldTest::Kind::Compare;
+                    t.op = dsl::CompareOp::Eq;
+                    t.operands = {*v};
+                }
+                continue;
+            }
+            for (dsl::Operand& o : t.operands)
+                if (auto* r = v2::get_if<dsl::VarRef>(&o))
+                    if (const Value* v = pv.find(r->slot)) o = *v;
+        }
+    }
+}
+
+std::optional<dsl::FieldType> param_type(const dsl::Program& p, const std::vector<dsl::Condition>& conds,
+                                         dsl::VarSlot slot) {
+    for (const dsl::Condition& c : conds) {
+        if (c.kind != dsl::Condition::Kind::Pattern) continue;
+        for (const dsl::FieldTest& t : c.pattern.tests)
+            if (t.kind == dsl::FieldTest::Kind::Bind && t.slot == slot)
+                return p.templates.at(c.pattern.tmpl).fields.at(t.field).type;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+QueryResult Engine::query(std::string_view name, const std::vector<std::string>& args) const {
+    QueryResult result;
+    auto it = program_->query_ids.find(name);
+    if (it == program_->query_ids.end()) {
+        result.error = "unknown query '" + std::string(name) + "'";
+        return result;
+    }
+    const dsl::Query& q = program_->queries[it->second];
+    if (args.size() != q.params.size()) {
+        result.error = "query '" + q.name + "' takes " + std::to_string(q.params.size()) + " argument" +
+                       (q.params.size() == 1 ? "" : "s") + ", got " + std::to_string(args.size());
+        return result;
+    }
+    std::vector<Value> values;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        dsl::FieldType type = param_type(*program_, q.conditions, q.params[i]).value_or(dsl::FieldType::Any);
+        std::optional<Value> v = read_arg(args[i], type);
+        if (!v) {
+            result.error = "argument '" + args[i] + "' for ?" + q.variables.at(q.params[i]).name + " is not " +
+                           (type == dsl::FieldType::Int ? "an int" : "a " + std::string(dsl::to_string(type)));
+            return result;
+        }
+        values.push_back(std::move(*v));
+    }
+    ParamValues pv{q.params, values};
+    std::vector<dsl::Condition> conds = q.conditions;
+    substitute(conds, pv);
+
+    // Which variables the answer shows: parameters, then values bound at the top level.
+    std::vector<dsl::VarSlot> shown = q.params;
+    for (const dsl::Condition& c : q.conditions) {
+        if (c.kind != dsl::Condition::Kind::Pattern) continue;
+        for (const dsl::FieldTest& t : c.pattern.tests)
+            if (t.kind == dsl::FieldTest::Kind::Bind && !pv.find(t.slot) &&
+                std::find(shown.begin(), shown.end(), t.slot) == shown.end())
+                shown.push_back(t.slot);
+    }
+    for (dsl::VarSlot s : shown) result.variables.push_back(q.variables.at(s).name);
+
+    NoListener listener;
+    Network net(*program_, {RuleSpec{&conds, q.variables.size()}}, listener);
+    net.start();
+    std::deque<Fact> copies;  // the query network links its own tokens into facts
+    for (FactId id = 1; id <= wm_.issued(); ++id) {
+        const Fact* f = wm_.get(id);
+        if (!f->alive) continue;
+        Fact& c = copies.emplace_back();
+        c.id = f->id;
+        c.tmpl = f->tmpl;
+        c.values = f->values;
+        try {
+            net.assert_fact(c);
+        } catch (const EvalError& e) {
+            result.error = "runtime error in query '" + q.name + "': " + e.message;
+            return result;
+        }
+    }
+    std::uint32_t depth = net.terminal_depth(0);
+    std::vector<std::pair<std::vector<FactId>, std::vector<Value>>> rows;
+    for (const Token* t : net.matches(0)) {
+        std::vector<FactId> ids;
+        for (std::uint32_t d : net.positions(0)) {
+            const Fact* f = Network::fact_at(t, depth, d);
+            ids.push_back(f ? f->id : 0);
+        }
+        std::vector<Value> row;
+        for (dsl::VarSlot s : shown) {
+            if (const Value* v = pv.find(s)) {
+                row.push_back(*v);
+                continue;
+            }
+            const Binding& b = net.bindings(0).at(s);
+            row.push_back(Network::fact_at(t, depth, b.depth)->values[b.field]);
+        }
+        rows.emplace_back(std::move(ids), std::move(row));
+    }
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::unordered_multimap<std::size_t, std::size_t> seen;  // row hash -> index in result.rows
+    for (auto& match : rows) {
+        const std::vector<Value>& row = match.second;
+        std::size_t h = WorkingMemory::hash_of(0, row);
+        auto [first, last] = seen.equal_range(h);
+        bool duplicate = std::any_of(first, last, [&](const auto& entry) {
+            const std::vector<Value>& r = result.rows[entry.second];
+            return std::equal(r.begin(), r.end(), row.begin(), row.end(), same_value);
+        });
+        if (duplicate) continue;
+        seen.emplace(h, result.rows.size());
+        result.rows.push_back(row);
+    }
+    return result;
+}
+
+}  // namespace demarche::engine

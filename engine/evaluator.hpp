@@ -1,0 +1,45 @@
+// Expressions of `where` tests and action arguments, and the comparisons of pattern
+// constraints: the value semantics of the language contract in one place.
+#pragma once
+
+#include "dsl/program.hpp"
+
+#include <demarche/value.hpp>
+
+#include <optional>
+#include <string>
+
+namespace demarche::engine {
+
+/// A runtime error in an expression: division by zero, overflow or a type mismatch.
+/// `rule` is filled in by whoever knows which rule was evaluating.
+struct EvalError {
+    std::string message;
+    dsl::SourceRange range;
+    std::optional<std::uint32_t> rule;
+};
+
+/// Where an expression finds the values of its variables.
+class VariableSource {
+public:
+    virtual Value value(dsl::VarSlot slot) const = 0;
+
+protected:
+    ~VariableSource() = default;
+};
+
+/// Evaluates `e`; throws EvalError.
+Value evaluate(const dsl::Expr& e, const VariableSource& vars);
+
+/// Evaluates a `where` test, which must give a bool; throws EvalError.
+bool evaluate_test(const dsl::Expr& e, const VariableSource& vars);
+
+/// A pattern constraint `field op operand`. Equality is `same_value` (kinds must agree,
+/// as for literals); ordering compares numbers across int and float and symbols or
+/// strings by text; an ordering of values that cannot be ordered is simply false.
+bool constraint_holds(dsl::CompareOp op, const Value& field, const Value& operand) noexcept;
+
+/// Number of code points in UTF-8 text.
+std::int64_t code_points(const std::string& text) noexcept;
+
+}  // namespace demarche::engine

@@ -1,0 +1,743 @@
+// Building the Rete network from the checked program, and propagating facts through it.
+//
+// Token levels: the root token has depth 0; a join adds one level holding a fact; a
+// filter, a group (not/exists), a group's output, a partner and a terminal each add a
+// level holding no fact. A variable is found as (depth, field) by walking up parents.
+#include "network.hpp"
+
+#include "evaluator.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace demarche::engine {
+
+namespace {
+
+constexpr std::size_t hash_seed = 0x51ed270b27cc5e3bULL;
+
+inline std::size_t combine(std::size_t h, std::size_t v) noexcept {
+    return h ^ (v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+}
+
+/// A test on one fact alone, evaluated in the alpha network.
+struct AlphaTest {
+    enum class Kind { Compare, Member, SameFact };
+    Kind kind = Kind::Compare;
+    dsl::FieldIndex field = 0;
+    dsl::CompareOp op = dsl::CompareOp::Eq;
+    std::vector<Value> values;   ///< Compare: one; Member: the options
+    dsl::FieldIndex other = 0;   ///< SameFact: `field op other` within the fact
+
+    bool same_as(const AlphaTest& o) const {
+        if (kind != o.kind || field != o.field || op != o.op || other != o.other ||
+            values.size() != o.values.size())
+            return false;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (!same_value(values[i], o.values[i])) return false;
+        return true;
+    }
+
+    bool holds(const Fact& f) const {
+        const Value& v = f.values[field];
+        switch (kind) {
+        case Kind::Compare: return constraint_holds(op, v, values[0]);
+        case Kind::Member:
+            return std::any_of(values.begin(), values.end(), [&](const Value& x) { return same_value(v, x); });
+        case Kind::SameFact: return constraint_holds(op, v, f.values[other]);
+        }
+        return false;
+    }
+};
+
+/// `right.field op left` where left is a value bound earlier.
+struct JoinTest {
+    dsl::CompareOp op = dsl::CompareOp::Eq;
+    dsl::FieldIndex field = 0;
+    KeyPart left;
+    friend bool operator==(const JoinTest&, const JoinTest&) = default;
+};
+
+/// `field: in [...]` with variables among the options.
+struct MemberTest {
+    dsl::FieldIndex field = 0;
+    std::vector<Value> values;
+    std::vector<KeyPart> vars;  ///< a part at the join's own depth reads the candidate fact
+
+    bool same_as(const MemberTest& o) const {
+        if (field != o.field || vars != o.vars || values.size() != o.values.size()) return false;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            if (!same_value(values[i], o.values[i])) return false;
+        return true;
+    }
+};
+
+struct WhereTest {
+    const dsl::Expr* expr = nullptr;
+    std::uint32_t spec = 0;
+};
+
+void collect_vars(const dsl::Expr& e, std::vector<dsl::VarSlot>& out) {
+    if (e.kind == dsl::Expr::Kind::Variable) out.push_back(e.var);
+    for (const dsl::Expr& a : e.args) collect_vars(a, out);
+}
+
+}  // namespace
+
+struct Network::Step {
+    enum class Kind { Pattern, Filter, Group };
+    Kind kind = Kind::Pattern;
+    dsl::TemplateId tmpl = 0;
+    std::vector<AlphaTest> alpha_tests;
+    std::vector<KeyPart> left_key;
+    std::vector<dsl::FieldIndex> right_key;
+    std::vector<JoinTest> tests;
+    std::vector<MemberTest> members;
+    std::vector<WhereTest> wheres;
+    std::vector<dsl::VarSlot> binds;
+    bool negated = false;
+    std::vector<Step> sub;
+};
+
+enum class NodeKind { Root, Join, Filter, Group, GroupOut, Partner, Terminal };
+
+struct Network::Node {
+    NodeKind kind = NodeKind::Root;
+    std::uint32_t parent = no_node;
+    std::uint32_t depth = 0;  ///< depth of the tokens this node makes
+    std::vector<std::uint32_t> children;
+    /// The key the children look tokens up by (the left key of the child joins).
+    std::vector<KeyPart> out_key;
+    /// Tokens made by this node, bucketed by the hash of `out_key`'s values.
+    std::unordered_map<std::size_t, std::vector<Token*>> memory;
+
+    // Join
+    std::uint32_t alpha = no_node;
+    std::uint32_t alpha_index = 0;
+    std::vector<KeyPart> left_key;
+    std::vector<dsl::FieldIndex> right_key;
+    std::vector<JoinTest> tests;
+    std::vector<MemberTest> members;
+    std::vector<WhereTest> wheres;  ///< Join and Filter
+
+    // Group: `sub` is the first node of the body, `out` the node that carries tokens on
+    bool negated = false;
+    std::uint32_t sub = no_node;
+    std::uint32_t out = no_node;
+    // Partner: the group whose body ends here
+    std::uint32_t group = no_node;
+    // Terminal
+    std::uint32_t spec = no_node;
+};
+
+/// One hash index of an alpha memory over some fields (the right key of its joins).
+struct AlphaIndex {
+    std::vector<dsl::FieldIndex> fields;
+    std::unordered_map<std::size_t, std::vector<Fact*>> buckets;
+    std::unordered_map<FactId, std::uint32_t> position;  ///< within the fact's bucket
+};
+
+struct Network::AlphaMemory {
+    dsl::TemplateId tmpl = 0;
+    std::vector<std::uint32_t> tests;  ///< ids into the template's test table, sorted
+    std::vector<AlphaIndex> indexes;
+    /// Joins fed by this memory, latest-built first: a node is built after every node
+    /// upstream of it, so this order right-activates downstream joins before the joins
+    /// whose new tokens flow into them, and no (token, fact) pair is made twice.
+    std::vector<std::uint32_t> successors;
+};
+
+struct Network::TemplateAlpha {
+    std::vector<AlphaTest> tests;        ///< distinct tests on this template, evaluated once per fact
+    std::vector<std::uint32_t> memories;
+};
+
+namespace {
+
+/// Reads variables for a where test from a token chain and an optional candidate fact
+/// one level below it.
+class TokenVars final : public VariableSource {
+public:
+    TokenVars(const std::vector<Binding>& bindings, const Token* token, std::uint32_t depth,
+              const Fact* candidate)
+        : bindings_(bindings), token_(token), depth_(depth), candidate_(candidate) {}
+
+    Value value(dsl::VarSlot slot) const override {
+        const Binding& b = bindings_.at(slot);
+        const Fact* f = b.depth == depth_ + 1 ? candidate_ : Network::fact_at(token_, depth_, b.depth);
+        if (!f) throw std::logic_error("variable bound to no fact");
+        if (b.whole_fact) return Value(Symbol::intern("f-" + std::to_string(f->id)));
+        return f->values[b.field];
+    }
+
+private:
+    const std::vector<Binding>& bindings_;
+    const Token* token_;
+    std::uint32_t depth_;
+    const Fact* candidate_;
+};
+
+inline const Value& value_at(const Token* t, std::uint32_t depth, const Fact* candidate, KeyPart p) {
+    const Fact* f = p.depth == depth + 1 ? candidate : Network::fact_at(t, depth, p.depth);
+    return f->values[p.field];
+}
+
+}  // namespace
+
+std::size_t rule_levels(const std::vector<dsl::Condition>& conditions) noexcept {
+    std::size_t n = 0;
+    for (const dsl::Condition& c : conditions)
+        n += c.group.empty() ? 1 : 3 + rule_levels(c.group);
+    return n;
+}
+
+const Fact* Network::fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth) {
+    for (std::uint32_t d = token_depth; d > depth; --d) token = token->parent;
+    return token->fact;
+}
+
+Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener)
+    : program_(program), specs_(std::move(specs)), listener_(listener) {
+    by_template_.resize(program_.templates.size());
+    nodes_.push_back(Node{});  // the root
+    positions_.resize(specs_.size());
+    bindings_.resize(specs_.size());
+    terminals_.resize(specs_.size(), no_node);
+    for (std::uint32_t s = 0; s < specs_.size(); ++s) {
+        bindings_[s].assign(specs_[s].variable_count, Binding{});
+        std::vector<Step> steps = plan_scope(s, *specs_[s].conditions, 0, &positions_[s]);
+        std::uint32_t last = build_scope(s, steps, 0);
+        Node t;
+        t.kind = NodeKind::Terminal;
+        t.parent = last;
+        t.depth = nodes_[last].depth + 1;
+        t.spec = s;
+        terminals_[s] = add_node(std::move(t));
+    }
+    for (AlphaMemory& a : alphas_) std::sort(a.successors.rbegin(), a.successors.rend());
+}
+
+Network::~Network() = default;
+
+std::uint32_t Network::add_node(Node node) {
+    auto id = static_cast<std::uint32_t>(nodes_.size());
+    std::uint32_t parent = node.parent;
+    nodes_.push_back(std::move(node));
+    if (parent != no_node) nodes_[parent].children.push_back(id);
+    return id;
+}
+
+// ---- planning: conditions to steps, where tests placed where their variables are bound
+
+std::vector<Network::Step> Network::plan_scope(std::uint32_t spec, const std::vector<dsl::Condition>& conds,
+                                               std::uint32_t depth, std::vector<std::uint32_t>* visible) {
+    using CK = dsl::Condition::Kind;
+    const std::size_t n = conds.size();
+    std::vector<std::vector<dsl::VarSlot>> binds(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        if (conds[i].kind != CK::Pattern) continue;
+        for (const dsl::FieldTest& t : conds[i].pattern.tests)
+            if (t.kind == dsl::FieldTest::Kind::Bind) binds[i].push_back(t.slot);
+        if (conds[i].pattern.fact_var) binds[i].push_back(*conds[i].pattern.fact_var);
+    }
+    std::size_t first = 0;
+    while (first < n && conds[first].kind == CK::Where) ++first;
+
+    // Each where goes to the pattern of this scope binding the last of its variables; one
+    // that reads only outer variables (or none) goes to the scope's first pattern, or to
+    // a filter opening the scope when the scope starts with a group.
+    std::vector<std::ptrdiff_t> target(n, -1);
+    bool leading_filter = false;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (conds[i].kind != CK::Where) continue;
+        std::vector<dsl::VarSlot> vars;
+        collect_vars(conds[i].test, vars);
+        for (std::size_t j = 0; j < i; ++j)
+            for (dsl::VarSlot v : vars)
+                if (std::find(binds[j].begin(), binds[j].end(), v) != binds[j].end())
+                    target[i] = static_cast<std::ptrdiff_t>(j);
+        if (target[i] < 0) {
+            if (first < n && conds[first].kind == CK::Pattern)
+                target[i] = static_cast<std::ptrdiff_t>(first);
+            else
+                leading_filter = true;
+        }
+    }
+
+    std::vector<Step> steps;
+    std::uint32_t cur = depth;
+    if (leading_filter) {
+        steps.emplace_back().kind = Step::Kind::Filter;
+        ++cur;
+    }
+    std::vector<std::size_t> step_of(n, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+        const dsl::Condition& c = conds[i];
+        switch (c.kind) {
+        case CK::Pattern:
+            step_of[i] = steps.size();
+            steps.push_back(plan_pattern(spec, c.pattern, cur));
+            ++cur;
+            if (visible) visible->push_back(cur);
+            break;
+        case CK::Not:
+        case CK::Exists: {
+            Step g;
+            g.kind = Step::Kind::Group;
+            g.negated = c.kind == CK::Not;
+            g.sub = plan_scope(spec, c.group, cur + 1, nullptr);
+            steps.push_back(std::move(g));
+            if (visible) visible->push_back(cur + 1);
+            cur += 2;
+            break;
+        }
+        case CK::Where: break;
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (conds[i].kind != CK::Where) continue;
+        Step& s = target[i] < 0 ? steps.front() : steps[step_of[static_cast<std::size_t>(target[i])]];
+        s.wheres.push_back({&conds[i].test, spec});
+    }
+    return steps;
+}
+
+Network::Step Network::plan_pattern(std::uint32_t spec, const dsl::Pattern& p, std::uint32_t depth) {
+    Step s;
+    s.kind = Step::Kind::Pattern;
+    s.tmpl = p.tmpl;
+    const std::uint32_t d = depth + 1;
+    std::vector<Binding>& bindings = bindings_[spec];
+    std::vector<std::pair<dsl::VarSlot, dsl::FieldIndex>> local;  // bound in this pattern
+    auto local_field = [&](dsl::VarSlot v) -> const dsl::FieldIndex* {
+        for (const auto& [slot, field] : local)
+            if (slot == v) return &field;
+        return nullptr;
+    };
+    auto bound = [&](dsl::VarSlot v) -> const Binding& {
+        const Binding& b = bindings.at(v);
+        if (!b.bound || b.whole_fact) throw std::logic_error("pattern refers to a variable bound to no value");
+        return b;
+    };
+    for (const dsl::FieldTest& t : p.tests) {
+        switch (t.kind) {
+        case dsl::FieldTest::Kind::Bind:
+            bindings.at(t.slot) = Binding{d, t.field, false, true};
+            local.emplace_back(t.slot, t.field);
+            break;
+        case dsl::FieldTest::Kind::Compare: {
+            const dsl::Operand& o = t.operands.at(0);
+            if (const Value* lit = boost::variant2::get_if<Value>(&o)) {
+                s.alpha_tests.push_back({AlphaTest::Kind::Compare, t.field, t.op, {*lit}, 0});
+                break;
+            }
+            dsl::VarSlot v = boost::variant2::get<dsl::VarRef>(o).slot;
+            if (const dsl::FieldIndex* other = local_field(v)) {
+                s.alpha_tests.push_back({AlphaTest::Kind::SameFact, t.field, t.op, {}, *other});
+            } else {
+                const Binding& b = bound(v);
+                if (t.op == dsl::CompareOp::Eq) {
+                    s.left_key.push_back({b.depth, b.field});
+                    s.right_key.push_back(t.field);
+                } else {
+                    s.tests.push_back({t.op, t.field, {b.depth, b.field}});
+                }
+            }
+            break;
+        }
+        case dsl::FieldTest::Kind::Member: {
+            MemberTest m;
+            m.field = t.field;
+            for (const dsl::Operand& o : t.operands) {
+                if (const Value* lit = boost::variant2::get_if<Value>(&o)) {
+                    m.values.push_back(*lit);
+                } else {
+                    dsl::VarSlot v = boost::variant2::get<dsl::VarRef>(o).slot;
+                    if (const dsl::FieldIndex* other = local_field(v))
+                        m.vars.push_back({d, *other});
+                    else
+                        m.vars.push_back({bound(v).depth, bound(v).field});
+                }
+            }
+            if (m.vars.empty())
+                s.alpha_tests.push_back({AlphaTest::Kind::Member, t.field, dsl::CompareOp::Eq, std::move(m.values), 0});
+            else
+                s.members.push_back(std::move(m));
+            break;
+        }
+        }
+    }
+    if (p.fact_var) bindings.at(*p.fact_var) = Binding{d, 0, true, true};
+    return s;
+}
+
+// ---- building: steps to shared nodes
+
+std::uint32_t Network::alpha_memory_for(const Step& step) {
+    TemplateAlpha& ta = by_template_.at(step.tmpl);
+    std::vector<std::uint32_t> ids;
+    for (const AlphaTest& t : step.alpha_tests) {
+        auto it = std::find_if(ta.tests.begin(), ta.tests.end(), [&](const AlphaTest& x) { return x.same_as(t); });
+        if (it == ta.tests.end()) {
+            ta.tests.push_back(t);
+            it = ta.tests.end() - 1;
+        }
+        ids.push_back(static_cast<std::uint32_t>(it - ta.tests.begin()));
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (std::uint32_t m : ta.memories)
+        if (alphas_[m].tests == ids) return m;
+    auto id = static_cast<std::uint32_t>(alphas_.size());
+    AlphaMemory& a = alphas_.emplace_back();
+    a.tmpl = step.tmpl;
+    a.tests = std::move(ids);
+    ta.memories.push_back(id);
+    return id;
+}
+
+std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps, std::uint32_t parent) {
+    std::uint32_t cur = parent;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        Step& s = steps[i];
+        std::vector<KeyPart> next_key;
+        if (i + 1 < steps.size() && steps[i + 1].kind == Step::Kind::Pattern) next_key = steps[i + 1].left_key;
+        switch (s.kind) {
+        case Step::Kind::Pattern: {
+            std::uint32_t a = alpha_memory_for(s);
+            std::uint32_t shared = no_node;
+            if (s.wheres.empty()) {
+                for (std::uint32_t c : nodes_[cur].children) {
+                    const Node& n = nodes_[c];
+                    if (n.kind == NodeKind::Join && n.alpha == a && n.left_key == s.left_key &&
+                        n.right_key == s.right_key && n.tests == s.tests && n.wheres.empty() &&
+                        n.out_key == next_key && n.members.size() == s.members.size() &&
+                        std::equal(n.members.begin(), n.members.end(), s.members.begin(),
+                                   [](const MemberTest& x, const MemberTest& y) { return x.same_as(y); })) {
+                        shared = c;
+                        break;
+                    }
+                }
+            }
+            if (shared != no_node) {
+                cur = shared;
+                break;
+            }
+            Node n;
+            n.kind = NodeKind::Join;
+            n.parent = cur;
+            n.depth = nodes_[cur].depth + 1;
+            n.out_key = std::move(next_key);
+            n.alpha = a;
+            n.left_key = s.left_key;
+            n.right_key = s.right_key;
+            n.tests = s.tests;
+            n.members = s.members;
+            n.wheres = s.wheres;
+            AlphaMemory& am = alphas_[a];
+            auto idx = std::find_if(am.indexes.begin(), am.indexes.end(),
+                                    [&](const AlphaIndex& x) { return x.fields == s.right_key; });
+            if (idx == am.indexes.end()) {
+                am.indexes.emplace_back().fields = s.right_key;
+                idx = am.indexes.end() - 1;
+            }
+            n.alpha_index = static_cast<std::uint32_t>(idx - am.indexes.begin());
+            cur = add_node(std::move(n));
+            alphas_[a].successors.push_back(cur);
+            break;
+        }
+        case Step::Kind::Filter: {
+            Node n;
+            n.kind = NodeKind::Filter;
+            n.parent = cur;
+            n.depth = nodes_[cur].depth + 1;
+            n.out_key = std::move(next_key);
+            n.wheres = s.wheres;
+            cur = add_node(std::move(n));
+            break;
+        }
+        case Step::Kind::Group: {
+            Node g;
+            g.kind = NodeKind::Group;
+            g.parent = cur;
+            g.depth = nodes_[cur].depth + 1;
+            g.negated = s.negated;
+            if (!s.sub.empty() && s.sub.front().kind == Step::Kind::Pattern) g.out_key = s.sub.front().left_key;
+            std::uint32_t gid = add_node(std::move(g));
+            std::uint32_t last = build_scope(spec, s.sub, gid);
+            nodes_[gid].sub = nodes_[gid].children.at(0);
+            nodes_[gid].children.clear();
+            Node p;
+            p.kind = NodeKind::Partner;
+            p.parent = last;
+            p.depth = nodes_[last].depth + 1;
+            p.group = gid;
+            add_node(std::move(p));
+            Node o;
+            o.kind = NodeKind::GroupOut;
+            o.parent = gid;
+            o.depth = nodes_[gid].depth + 1;
+            o.out_key = std::move(next_key);
+            std::uint32_t oid = add_node(std::move(o));
+            nodes_[gid].out = oid;
+            cur = oid;
+            break;
+        }
+        }
+    }
+    return cur;
+}
+
+// ---- propagation
+
+std::size_t Network::key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const {
+    std::size_t h = hash_seed;
+    for (const KeyPart& p : key) h = combine(h, hash_value(fact_at(token, depth, p.depth)->values[p.field]));
+    return h;
+}
+
+Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
+    Token* t;
+    if (free_tokens_.empty()) {
+        t = &token_pool_.emplace_back();
+    } else {
+        t = free_tokens_.back();
+        free_tokens_.pop_back();
+        *t = Token{};
+    }
+    ++live_tokens_;
+    t->parent = parent;
+    t->fact = fact;
+    t->node = node_id;
+    if (parent) {
+        t->next_sibling = parent->first_child;
+        if (parent->first_child) parent->first_child->prev_sibling = t;
+        parent->first_child = t;
+    }
+    if (fact) {
+        t->next_in_fact = fact->tokens;
+        if (fact->tokens) fact->tokens->prev_in_fact = t;
+        fact->tokens = t;
+    }
+    Node& n = nodes_[node_id];
+    t->key_hash = key_hash(t, n.depth, n.out_key);
+    auto& bucket = n.memory[t->key_hash];
+    t->bucket_pos = static_cast<std::uint32_t>(bucket.size());
+    bucket.push_back(t);
+    return t;
+}
+
+void Network::delete_token(Token* t) {
+    t->dying = true;
+    while (t->first_child) delete_token(t->first_child);
+    Node& n = nodes_[t->node];
+    if (n.kind == NodeKind::Terminal)
+        listener_.on_unmatch(n.spec, *t);
+    else if (n.kind == NodeKind::Partner)
+        group_count_changed(t->node, t, false);
+
+    if (t->parent) {
+        if (t->prev_sibling)
+            t->prev_sibling->next_sibling = t->next_sibling;
+        else
+            t->parent->first_child = t->next_sibling;
+        if (t->next_sibling) t->next_sibling->prev_sibling = t->prev_sibling;
+    }
+    if (t->fact) {
+        if (t->prev_in_fact)
+            t->prev_in_fact->next_in_fact = t->next_in_fact;
+        else
+            t->fact->tokens = t->next_in_fact;
+        if (t->next_in_fact) t->next_in_fact->prev_in_fact = t->prev_in_fact;
+    }
+    auto it = n.memory.find(t->key_hash);
+    auto& bucket = it->second;
+    Token* moved = bucket.back();
+    bucket[t->bucket_pos] = moved;
+    moved->bucket_pos = t->bucket_pos;
+    bucket.pop_back();
+    if (bucket.empty()) n.memory.erase(it);
+    --live_tokens_;
+    free_tokens_.push_back(t);
+}
+
+void Network::delete_main_children(const Node& group, Token* owner) {
+    for (Token* c = owner->first_child; c;) {
+        Token* next = c->next_sibling;
+        if (c->node == group.out) delete_token(c);
+        c = next;
+    }
+}
+
+void Network::group_count_changed(std::uint32_t partner, Token* token, bool added) {
+    const Node& p = nodes_[partner];
+    const Node& g = nodes_[p.group];
+    Token* owner = token;
+    for (std::uint32_t d = p.depth; d > g.depth; --d) owner = owner->parent;
+    for (const Token* a = owner; a; a = a->parent)
+        if (a->dying) return;  // the owner goes too; nothing to re-evaluate
+    if (added) {
+        if (++owner->count != 1 || !owner->ready) return;
+        if (g.negated)
+            delete_main_children(g, owner);
+        else
+            left_activate(g.out, owner);
+    } else {
+        if (--owner->count != 0 || !owner->ready) return;
+        if (g.negated)
+            left_activate(g.out, owner);
+        else
+            delete_main_children(g, owner);
+    }
+}
+
+bool Network::passes(const Node& n, const Token* t, const Fact* f) const {
+    const std::uint32_t depth = n.depth - 1;  // of `t`; `f` (if any) sits at n.depth
+    for (const JoinTest& jt : n.tests)
+        if (!constraint_holds(jt.op, f->values[jt.field], value_at(t, depth, f, jt.left))) return false;
+    for (const MemberTest& m : n.members) {
+        const Value& v = f->values[m.field];
+        bool found = std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return same_value(v, x); });
+        for (std::size_t i = 0; !found && i < m.vars.size(); ++i) found = same_value(v, value_at(t, depth, f, m.vars[i]));
+        if (!found) return false;
+    }
+    for (const WhereTest& w : n.wheres) {
+        TokenVars vars(bindings_[w.spec], t, depth, f);
+        try {
+            if (!evaluate_test(*w.expr, vars)) return false;
+        } catch (EvalError& e) {
+            e.rule = w.spec;
+            throw;
+        }
+    }
+    return true;
+}
+
+void Network::join(Node& n, std::uint32_t id, Token* token, Fact* fact) {
+    Token* t = make_token(id, token, fact);
+    for (std::uint32_t c : n.children) left_activate(c, t);
+}
+
+void Network::left_activate(std::uint32_t id, Token* token) {
+    Node& n = nodes_[id];
+    switch (n.kind) {
+    case NodeKind::Join: {
+        AlphaIndex& index = alphas_[n.alpha].indexes[n.alpha_index];
+        auto it = index.buckets.find(token->key_hash);
+        if (it == index.buckets.end()) return;
+        const std::vector<Fact*>& facts = it->second;
+        const std::uint32_t depth = n.depth - 1;
+        for (std::size_t i = 0; i < facts.size(); ++i) {
+            Fact* f = facts[i];
+            bool same = true;
+            for (std::size_t k = 0; same && k < n.right_key.size(); ++k)
+                same = same_value(value_at(token, depth, f, n.left_key[k]), f->values[n.right_key[k]]);
+            if (same && passes(n, token, f)) join(n, id, token, f);
+        }
+        return;
+    }
+    case NodeKind::Filter:
+        if (!passes(n, token, nullptr)) return;
+        [[fallthrough]];
+    case NodeKind::GroupOut: {
+        Token* t = make_token(id, token, nullptr);
+        for (std::uint32_t c : n.children) left_activate(c, t);
+        return;
+    }
+    case NodeKind::Group: {
+        Token* g = make_token(id, token, nullptr);
+        left_activate(n.sub, g);
+        g->ready = true;
+        if (n.negated ? g->count == 0 : g->count > 0) left_activate(n.out, g);
+        return;
+    }
+    case NodeKind::Partner: group_count_changed(id, make_token(id, token, nullptr), true); return;
+    case NodeKind::Terminal: listener_.on_match(n.spec, *make_token(id, token, nullptr)); return;
+    case NodeKind::Root: return;
+    }
+}
+
+void Network::right_activate(std::uint32_t id, Fact* f) {
+    Node& n = nodes_[id];
+    std::size_t h = hash_seed;
+    for (dsl::FieldIndex field : n.right_key) h = combine(h, hash_value(f->values[field]));
+    Node& parent = nodes_[n.parent];
+    auto it = parent.memory.find(h);
+    if (it == parent.memory.end()) return;
+    std::vector<Token*>& tokens = it->second;
+    const std::uint32_t depth = n.depth - 1;
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        Token* t = tokens[i];
+        if (t->dying) continue;
+        bool same = true;
+        for (std::size_t k = 0; same && k < n.right_key.size(); ++k)
+            same = same_value(value_at(t, depth, f, n.left_key[k]), f->values[n.right_key[k]]);
+        if (same && passes(n, t, f)) join(n, id, t, f);
+    }
+}
+
+void Network::start() {
+    root_token_ = make_token(0, nullptr, nullptr);
+    for (std::uint32_t c : nodes_[0].children) left_activate(c, root_token_);
+}
+
+void Network::assert_fact(Fact& fact) {
+    TemplateAlpha& ta = by_template_.at(fact.tmpl);
+    test_memo_.assign(ta.tests.size(), -1);
+    for (std::uint32_t m : ta.memories) {
+        AlphaMemory& a = alphas_[m];
+        bool ok = true;
+        for (std::uint32_t t : a.tests) {
+            if (test_memo_[t] < 0) test_memo_[t] = ta.tests[t].holds(fact) ? 1 : 0;
+            if (!test_memo_[t]) {
+                ok = false;
+                break;
+            }
+        }
+        if (!ok) continue;
+        for (AlphaIndex& index : a.indexes) {
+            std::size_t h = hash_seed;
+            for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
+            auto& bucket = index.buckets[h];
+            index.position[fact.id] = static_cast<std::uint32_t>(bucket.size());
+            bucket.push_back(&fact);
+        }
+        fact.alpha.push_back(m);
+        for (std::uint32_t s : a.successors) right_activate(s, &fact);
+    }
+}
+
+void Network::retract_fact(Fact& fact) {
+    for (std::uint32_t m : fact.alpha) {
+        for (AlphaIndex& index : alphas_[m].indexes) {
+            auto pos = index.position.find(fact.id);
+            std::size_t h = hash_seed;
+            for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
+            auto it = index.buckets.find(h);
+            auto& bucket = it->second;
+            Fact* moved = bucket.back();
+            bucket[pos->second] = moved;
+            index.position[moved->id] = pos->second;
+            bucket.pop_back();
+            index.position.erase(fact.id);
+            if (bucket.empty()) index.buckets.erase(it);
+        }
+    }
+    fact.alpha.clear();
+    for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;
+    while (fact.tokens) delete_token(fact.tokens);
+}
+
+std::size_t Network::node_count() const noexcept { return nodes_.size(); }
+std::size_t Network::alpha_memory_count() const noexcept { return alphas_.size(); }
+
+std::uint32_t Network::terminal_depth(std::uint32_t spec) const { return nodes_[terminals_[spec]].depth; }
+
+std::vector<const Token*> Network::matches(std::uint32_t spec) const {
+    std::vector<const Token*> out;
+    for (const auto& [hash, bucket] : nodes_[terminals_[spec]].memory) out.insert(out.end(), bucket.begin(), bucket.end());
+    return out;
+}
+
+}  // namespace demarche::engine

@@ -1,0 +1,155 @@
+// The Rete network: rules compiled into an alpha network of constant tests and a beta
+// network of join, filter and group (not/exists) nodes; facts are pushed through it
+// incrementally, and terminal nodes report matches to a listener (the agenda).
+// docs/engine.md describes the design.
+#pragma once
+
+#include "working_memory.hpp"
+
+#include "dsl/program.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <limits>
+#include <unordered_map>
+#include <vector>
+
+namespace demarche::engine {
+
+inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
+
+/// Most token levels a rule may need. Propagation and deletion recurse once per level,
+/// so this bounds the stack a rule can use; hand-written rules stay far below it.
+inline constexpr std::size_t max_rule_levels = 2000;
+
+/// Token levels the conditions need at most (a pattern or where one, a group three plus
+/// its body).
+std::size_t rule_levels(const std::vector<dsl::Condition>& conditions) noexcept;
+
+/// A partial match: the chain of facts matched so far, one token per level. A token is
+/// stored in the memory of the node that made it; it knows its parent (the match one
+/// level up), its children (extensions of it) and the fact it adds, so retracting a
+/// fact deletes exactly the tokens built on it.
+struct Token {
+    Token* parent = nullptr;
+    Fact* fact = nullptr;  ///< null for levels that add no fact (not/exists, filters)
+    std::uint32_t node = no_node;
+    std::uint32_t count = 0;  ///< group tokens: number of matches of the group's body
+    bool dying = false;       ///< being deleted: nothing may extend it or react to it
+    bool ready = false;       ///< group tokens: the body has been evaluated once
+    Token* first_child = nullptr;
+    Token* prev_sibling = nullptr;
+    Token* next_sibling = nullptr;
+    Token* prev_in_fact = nullptr;  ///< list of tokens ending in `fact`
+    Token* next_in_fact = nullptr;
+    std::size_t key_hash = 0;       ///< hash of the node's output key, the memory bucket
+    std::uint32_t bucket_pos = 0;   ///< position in that bucket
+    void* payload = nullptr;        ///< terminal tokens: the listener's activation
+};
+
+/// Where a variable's value lives in a token chain: the fact at `depth` (1 = first
+/// level), field `field`, or the whole fact for `?v <-` variables.
+struct Binding {
+    std::uint32_t depth = 0;
+    dsl::FieldIndex field = 0;
+    bool whole_fact = false;
+    bool bound = false;
+};
+
+/// One rule (or query) to compile: its conditions must outlive the network.
+struct RuleSpec {
+    const std::vector<dsl::Condition>* conditions = nullptr;
+    std::size_t variable_count = 0;
+};
+
+/// Told about matches that appear and disappear at terminal nodes.
+class MatchListener {
+public:
+    virtual void on_match(std::uint32_t spec, Token& token) = 0;
+    virtual void on_unmatch(std::uint32_t spec, Token& token) = 0;
+
+protected:
+    ~MatchListener() = default;
+};
+
+/// A value location on the left side of a join: field of the fact at a depth.
+struct KeyPart {
+    std::uint32_t depth = 0;
+    dsl::FieldIndex field = 0;
+    friend bool operator==(const KeyPart&, const KeyPart&) = default;
+};
+
+class Network {
+public:
+    /// Compiles `specs` (spec index = rule id for rules). Where-test errors raised while
+    /// matching carry the spec index as their rule.
+    Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener);
+    ~Network();
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+
+    /// Creates the root token, which matches rules that need no fact (e.g. only `not`).
+    void start();
+    /// Pushes a new fact through the network.
+    void assert_fact(Fact& fact);
+    /// Removes a fact from every memory and deletes every token built on it.
+    void retract_fact(Fact& fact);
+
+    /// Depths of a spec's visible positions: its patterns and not/exists conditions.
+    const std::vector<std::uint32_t>& positions(std::uint32_t spec) const { return positions_[spec]; }
+    /// Where each variable of a spec is bound (unbound for variables inside groups).
+    const std::vector<Binding>& bindings(std::uint32_t spec) const { return bindings_[spec]; }
+    /// Depth of the tokens at a spec's terminal node.
+    std::uint32_t terminal_depth(std::uint32_t spec) const;
+    /// The tokens at a spec's terminal node, in no particular order.
+    std::vector<const Token*> matches(std::uint32_t spec) const;
+
+    /// Fact at `depth` in the chain ending at `token` (whose depth is `token_depth`).
+    static const Fact* fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth);
+
+    std::size_t node_count() const noexcept;
+    std::size_t alpha_memory_count() const noexcept;
+    std::size_t token_count() const noexcept { return live_tokens_; }
+
+    struct Node;
+    struct AlphaMemory;
+    struct Step;
+
+private:
+    struct TemplateAlpha;
+
+    std::vector<Step> plan_scope(std::uint32_t spec, const std::vector<dsl::Condition>& conds,
+                                 std::uint32_t depth, std::vector<std::uint32_t>* visible);
+    Step plan_pattern(std::uint32_t spec, const dsl::Pattern& p, std::uint32_t depth);
+    std::uint32_t build_scope(std::uint32_t spec, std::vector<Step>& steps, std::uint32_t parent);
+    std::uint32_t alpha_memory_for(const Step& step);
+    std::uint32_t add_node(Node node);
+
+    void left_activate(std::uint32_t node, Token* token);
+    void right_activate(std::uint32_t node, Fact* fact);
+    void join(Node& n, std::uint32_t id, Token* token, Fact* fact);
+    bool passes(const Node& n, const Token* token, const Fact* fact) const;
+    Token* make_token(std::uint32_t node, Token* parent, Fact* fact);
+    void delete_token(Token* token);
+    void delete_main_children(const Node& group, Token* owner);
+    void group_count_changed(std::uint32_t partner, Token* token, bool added);
+    std::size_t key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const;
+
+    const dsl::Program& program_;
+    std::vector<RuleSpec> specs_;
+    MatchListener& listener_;
+    std::vector<Node> nodes_;
+    std::vector<AlphaMemory> alphas_;
+    std::vector<TemplateAlpha> by_template_;
+    std::vector<std::vector<std::uint32_t>> positions_;
+    std::vector<std::vector<Binding>> bindings_;
+    std::vector<std::uint32_t> terminals_;
+    std::vector<signed char> test_memo_;
+
+    std::deque<Token> token_pool_;
+    std::vector<Token*> free_tokens_;
+    std::size_t live_tokens_ = 0;
+    Token* root_token_ = nullptr;
+};
+
+}  // namespace demarche::engine

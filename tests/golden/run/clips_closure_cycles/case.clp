@@ -1,0 +1,12 @@
+(deftemplate edge (slot from) (slot to))
+(deftemplate path (slot from) (slot to))
+(deffacts graph
+  (edge (from a) (to b)) (edge (from b) (to c)) (edge (from c) (to a))
+  (edge (from c) (to d)) (edge (from d) (to e)) (edge (from e) (to d))
+  (edge (from f) (to f)) (edge (from g) (to a)))
+(defrule base (edge (from ?x) (to ?y)) => (assert (path (from ?x) (to ?y))))
+(defrule extend (path (from ?x) (to ?y)) (edge (from ?y) (to ?z)) => (assert (path (from ?x) (to ?z))))
+(reset)
+(run)
+(facts)
+(exit)

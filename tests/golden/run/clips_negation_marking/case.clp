@@ -1,0 +1,30 @@
+(deftemplate node (slot name))
+(deftemplate edge (slot from) (slot to))
+(deftemplate done (slot name))
+(deftemplate isolated (slot name))
+(deftemplate sink (slot name))
+(deftemplate has_loop (slot name))
+(deffacts g
+  (node (name a)) (node (name b)) (node (name c)) (node (name d))
+  (node (name e)) (node (name f)) (node (name g)) (node (name h))
+  (edge (from a) (to b)) (edge (from a) (to c)) (edge (from b) (to d)) (edge (from c) (to d))
+  (edge (from d) (to e)) (edge (from f) (to g)) (edge (from g) (to f)) (edge (from g) (to h))
+  (edge (from e) (to e)))
+(defrule mark
+  (node (name ?n))
+  (not (done (name ?n)))
+  (not (and (edge (from ?m) (to ?n)) (not (done (name ?m)))))
+  => (assert (done (name ?n))))
+(defrule isolated_node
+  (node (name ?n)) (not (edge (from ?n))) (not (edge (to ?n)))
+  => (assert (isolated (name ?n))))
+(defrule sink_node
+  (node (name ?n)) (not (and (edge (from ?n) (to ?m)) (test (neq ?m ?n))))
+  => (assert (sink (name ?n))))
+(defrule self_loop
+  (node (name ?n)) (exists (edge (from ?n) (to ?n)))
+  => (assert (has_loop (name ?n))))
+(reset)
+(run)
+(facts)
+(exit)

@@ -1,0 +1,391 @@
+// Engine data structures and semantics on hand-built programs: working memory, the
+// incremental network (joins, not/exists groups, where placement), the agenda order,
+// truth maintenance, modify, errors and limits.
+#include "test_engine_support.hpp"
+
+#include "engine/agenda.hpp"
+#include "engine/engine.hpp"
+
+#include <demarche/session.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace demarche;
+using namespace demarche::test;
+using engine::Engine;
+
+namespace {
+
+std::vector<std::string> names(const std::vector<ActivationInfo>& acts) {
+    std::vector<std::string> out;
+    for (const auto& a : acts) out.push_back(format_activation(a));
+    return out;
+}
+
+std::vector<std::string> fact_lines(const std::vector<FactInfo>& facts) {
+    std::vector<std::string> out;
+    for (const auto& f : facts) out.push_back("f-" + std::to_string(f.id) + " " + format_fact(f));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("working memory ignores duplicates and never reuses ids", "[engine][wm]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    Engine e(b.p, nullptr);
+    CHECK(e.assert_input(a, {num(1)}) == 1);
+    CHECK(e.assert_input(a, {num(1)}) == 1);
+    CHECK(e.assert_input(a, {Value(1.0)}) == 2);  // int 1 and float 1.0 are different values
+    e.retract(1);
+    CHECK(e.memory().alive() == 1);
+    CHECK(e.assert_input(a, {num(1)}) == 3);
+    CHECK(e.memory().issued() == 3);
+}
+
+TEST_CASE("joins are incremental in both directions", "[engine][rete]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId c = b.tmpl("b", {"x"});
+    b.rule("j", {pat(a, {bind(0, 0)}), pat(c, {eqv(0, 0)})}, {}, 1);
+    Engine e(b.p, nullptr);
+    e.assert_input(a, {num(1)});
+    e.assert_input(c, {num(2)});
+    CHECK(e.agenda().size() == 0);
+    e.assert_input(c, {num(1)});  // right activation finds a(1)
+    e.assert_input(a, {num(2)});  // left activation finds b(2)
+    CHECK(names(e.pending()) == std::vector<std::string>{"j: f-4,f-2", "j: f-1,f-3"});
+    e.retract(2);
+    CHECK(names(e.pending()) == std::vector<std::string>{"j: f-1,f-3"});
+    e.retract(1);
+    CHECK(e.agenda().empty());
+    CHECK(e.network().token_count() == 2);  // the root and a(2): nothing else is left
+}
+
+TEST_CASE("a self-join makes each pair once", "[engine][rete]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("pair", {pat(a, {bind(0, 0)}), pat(a, {bind(0, 1)})}, {}, 2);
+    Engine e(b.p, nullptr);
+    e.assert_input(a, {num(1)});
+    e.assert_input(a, {num(2)});
+    CHECK(e.agenda().size() == 4);
+}
+
+TEST_CASE("not is re-evaluated on assert and retract", "[engine][rete][not]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId blk = b.tmpl("block", {"x"});
+    b.rule("free", {pat(a, {bind(0, 0)}), not_({pat(blk, {eqv(0, 0)})})}, {}, 1);
+    Engine e(b.p, nullptr);
+    e.assert_input(a, {num(1)});
+    e.assert_input(a, {num(2)});
+    CHECK(names(e.pending()) == std::vector<std::string>{"free: f-2,*", "free: f-1,*"});
+    e.assert_input(blk, {num(1)});
+    e.assert_input(blk, {num(1)});  // a duplicate changes nothing
+    CHECK(names(e.pending()) == std::vector<std::string>{"free: f-2,*"});
+    e.retract(3);
+    CHECK(e.agenda().size() == 2);
+}
+
+TEST_CASE("a not group is a negated conjunction", "[engine][rete][not]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId p = b.tmpl("p", {"x"});
+    TemplateId q = b.tmpl("q", {"x"});
+    b.rule("r", {pat(a, {bind(0, 0)}), not_({pat(p, {eqv(0, 0)}), pat(q, {eqv(0, 0)})})}, {}, 1);
+    Engine e(b.p, nullptr);
+    e.assert_input(a, {num(1)});
+    e.assert_input(p, {num(1)});
+    CHECK(e.agenda().size() == 1);  // p alone does not block
+    FactId q1 = e.assert_input(q, {num(1)});
+    CHECK(e.agenda().empty());
+    e.assert_input(q, {num(2)});
+    CHECK(e.agenda().empty());
+    e.retract(q1);
+    CHECK(e.agenda().size() == 1);
+}
+
+TEST_CASE("exists matches once however many facts support it", "[engine][rete][exists]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("any", {exists_({pat(a, {})})}, {}, 0);
+    Engine e(b.p, nullptr);
+    e.start();
+    CHECK(e.agenda().empty());
+    e.assert_input(a, {num(1)});
+    e.assert_input(a, {num(2)});
+    CHECK(names(e.pending()) == std::vector<std::string>{"any: *"});
+    e.retract(1);
+    CHECK(e.agenda().size() == 1);
+    e.retract(2);
+    CHECK(e.agenda().empty());
+}
+
+TEST_CASE("a rule with only a not matches the empty memory", "[engine][rete][not]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("none", {not_({pat(a, {})})}, {}, 0);
+    Engine e(b.p, nullptr);
+    e.start();
+    CHECK(e.agenda().size() == 1);
+    e.assert_input(a, {num(1)});
+    CHECK(e.agenda().empty());
+}
+
+TEST_CASE("a fact feeding a group body and a later join is joined once", "[engine][rete][exists]") {
+    // The body's last join is deeper than the join after the group; both read a().
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId p = b.tmpl("p", {"x"});
+    TemplateId q = b.tmpl("q", {"x"});
+    b.rule("r", {exists_({pat(p, {}), pat(q, {}), pat(a, {})}), pat(a, {bind(0, 0)})}, {}, 1);
+    Engine e(b.p, nullptr);
+    e.assert_input(p, {num(0)});
+    e.assert_input(q, {num(0)});
+    e.assert_input(a, {num(1)});
+    CHECK(names(e.pending()) == std::vector<std::string>{"r: *,f-3"});
+    e.assert_input(a, {num(2)});
+    CHECK(e.agenda().size() == 2);
+}
+
+TEST_CASE("where tests filter joins", "[engine][rete][where]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("lt", {pat(a, {bind(0, 0)}), pat(a, {bind(0, 1)}), where(bin(BinaryOp::Lt, var(0), var(1)))}, {}, 2);
+    Engine e(b.p, nullptr);
+    for (int i = 1; i <= 3; ++i) e.assert_input(a, {num(i)});
+    CHECK(e.agenda().size() == 3);
+}
+
+TEST_CASE("a where inside a not reads outer variables", "[engine][rete][where]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    // a(?x) not { a(?y) where ?y > ?x }: only the largest x matches
+    b.rule("max", {pat(a, {bind(0, 0)}), not_({pat(a, {bind(0, 1)}), where(bin(BinaryOp::Gt, var(1), var(0)))})},
+           {}, 2);
+    Engine e(b.p, nullptr);
+    e.assert_input(a, {num(2)});
+    e.assert_input(a, {num(5)});
+    e.assert_input(a, {num(3)});
+    CHECK(names(e.pending()) == std::vector<std::string>{"max: f-2,*"});
+    e.retract(2);
+    CHECK(names(e.pending()) == std::vector<std::string>{"max: f-3,*"});
+}
+
+TEST_CASE("the agenda orders by salience, strategy and recency", "[engine][agenda]") {
+    using engine::Activation;
+    auto act = [](std::int64_t sal, std::uint64_t moment, std::vector<FactId> rec, std::uint32_t rule) {
+        Activation a;
+        a.salience = sal;
+        a.moment = moment;
+        a.recency = rec;
+        a.facts = rec;
+        a.rule = rule;
+        return a;
+    };
+    SECTION("salience first") {
+        CHECK(engine::fires_before(act(10, 1, {1}, 0), act(0, 5, {5}, 0), Strategy::Depth));
+    }
+    SECTION("depth takes the newest moment, breadth the oldest") {
+        CHECK(engine::fires_before(act(0, 5, {1}, 0), act(0, 3, {2}, 0), Strategy::Depth));
+        CHECK(engine::fires_before(act(0, 3, {2}, 0), act(0, 5, {1}, 0), Strategy::Breadth));
+    }
+    SECTION("same moment: newest fact first, longer list on a prefix, then earlier rule") {
+        CHECK(engine::fires_before(act(0, 4, {4, 1}, 1), act(0, 4, {3, 2}, 0), Strategy::Depth));
+        CHECK(engine::fires_before(act(0, 4, {4, 2, 1}, 1), act(0, 4, {4, 2}, 0), Strategy::Depth));
+        CHECK(engine::fires_before(act(0, 4, {4, 2}, 0), act(0, 4, {4, 2}, 1), Strategy::Breadth));
+    }
+    SECTION("lex ignores moments when facts differ; mea looks at the first fact") {
+        CHECK(engine::fires_before(act(0, 1, {9}, 0), act(0, 5, {3}, 0), Strategy::Lex));
+        Activation x = act(0, 1, {9, 2}, 0);
+        x.facts = {2, 9};
+        Activation y = act(0, 1, {4, 3}, 0);
+        y.facts = {3, 4};
+        CHECK(engine::fires_before(y, x, Strategy::Mea));
+        CHECK(engine::fires_before(x, y, Strategy::Lex));
+    }
+    CHECK(engine::compare_recency({5, 1}, {5}) == 1);
+    CHECK(engine::compare_recency({5}, {5}) == 0);
+}
+
+TEST_CASE("depth and breadth fire in opposite orders", "[engine][agenda]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("show", {pat(a, {bind(0, 0)})}, {print_({var(0)})}, 1);
+    for (int i = 1; i <= 3; ++i) b.fact(a, {num(i)});
+    {
+        Session s(b.p);
+        CHECK(s.run().output == std::vector<std::string>{"3", "2", "1"});
+    }
+    {
+        Session s(b.p);
+        RunOptions o;
+        o.strategy = Strategy::Breadth;
+        CHECK(s.run(o).output == std::vector<std::string>{"1", "2", "3"});
+    }
+}
+
+TEST_CASE("modify gives a new id and re-matches", "[engine][modify]") {
+    Builder b;
+    TemplateId c = b.tmpl("counter", {"n"});
+    b.rule("count", {pat(c, {bind(0, 0)}, 1), where(bin(BinaryOp::Lt, var(0), lit(num(3))))},
+           {modify_(c, 1, {{0, bin(BinaryOp::Add, var(0), lit(num(1)))}})}, 2);
+    b.fact(c, {num(0)});
+    Session s(b.p);
+    RunResult r = s.run();
+    CHECK(r.fired == 3);
+    CHECK(r.complete);
+    CHECK(fact_lines(s.facts()) == std::vector<std::string>{"f-4 counter(n: 3)"});
+}
+
+TEST_CASE("logical support is withdrawn in a cascade", "[engine][tms]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId d = b.tmpl("b", {"x"});
+    TemplateId c = b.tmpl("c", {"x"});
+    b.rule("ab", {pat(a, {bind(0, 0)})}, {assert_(d, {var(0)}, true)}, 1);
+    b.rule("bc", {pat(d, {bind(0, 0)})}, {assert_(c, {var(0)}, true)}, 1);
+    Engine e(b.p, nullptr);
+    FactId a1 = e.assert_input(a, {num(1)});
+    e.assert_input(a, {num(2)});
+    e.fire(100);
+    CHECK(e.memory().alive() == 6);
+    e.retract(a1);
+    CHECK(fact_lines(e.facts()) ==
+          std::vector<std::string>{"f-2 a(x: 2)", "f-3 b(x: 2)", "f-4 c(x: 2)"});
+}
+
+TEST_CASE("a fact asserted outright as well as logically stays", "[engine][tms]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId d = b.tmpl("b", {"x"});
+    b.rule("ab", {pat(a, {bind(0, 0)})}, {assert_(d, {var(0)}, true)}, 1);
+    Engine e(b.p, nullptr);
+    FactId a1 = e.assert_input(a, {num(1)});
+    e.fire(10);
+    e.assert_input(d, {num(1)});
+    e.retract(a1);
+    CHECK(fact_lines(e.facts()) == std::vector<std::string>{"f-2 b(x: 1)"});
+}
+
+TEST_CASE("logical support from a not goes when the not fails", "[engine][tms]") {
+    Builder b;
+    TemplateId a = b.tmpl("alarm", {"x"});
+    TemplateId ok = b.tmpl("ok", {"x"});
+    b.rule("calm", {not_({pat(a, {})})}, {assert_(ok, {lit(sym("yes"))}, true)}, 0);
+    Engine e(b.p, nullptr);
+    e.start();
+    e.fire(10);
+    CHECK(e.memory().alive() == 1);
+    e.assert_input(a, {num(1)});
+    CHECK(fact_lines(e.facts()) == std::vector<std::string>{"f-2 alarm(x: 1)"});
+}
+
+TEST_CASE("runtime errors name the rule", "[engine][errors]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("divide", {pat(a, {bind(0, 0)})}, {print_({bin(BinaryOp::Div, lit(num(10)), var(0))})}, 1);
+    b.fact(a, {num(0)});
+    Session s(b.p);
+    RunResult r = s.run();
+    REQUIRE(r.error);
+    CHECK(r.error->message == "runtime error in rule 'divide': division by zero");
+    CHECK_FALSE(r.complete);
+}
+
+TEST_CASE("integer overflow and type mismatches are errors", "[engine][errors]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("big", {pat(a, {bind(0, 0)})}, {print_({bin(BinaryOp::Mul, var(0), var(0))})}, 1);
+    b.fact(a, {num(std::int64_t{1} << 40)});
+    Session s(b.p);
+    RunResult r = s.run();
+    REQUIRE(r.error);
+    CHECK(r.error->message == "runtime error in rule 'big': integer overflow in '*'");
+
+    Builder c;
+    TemplateId t = c.tmpl("a", {"x"});
+    c.rule("mix", {pat(t, {bind(0, 0)}), where(bin(BinaryOp::Lt, var(0), lit(num(1))))}, {}, 1);
+    c.fact(t, {sym("US")});
+    Session s2(c.p);
+    RunResult r2 = s2.run();
+    REQUIRE(r2.error);
+    CHECK(r2.error->message == "runtime error in rule 'mix': cannot order symbol and int with '<'");
+}
+
+TEST_CASE("halt stops after the activation, max-fires leaves the run incomplete", "[engine][limits]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    b.rule("stop", {pat(a, {bind(0, 0)})}, {halt_(), print_({var(0)})}, 1);
+    for (int i = 1; i <= 3; ++i) b.fact(a, {num(i)});
+    {
+        Session s(b.p);
+        RunResult r = s.run();
+        CHECK(r.halted);
+        CHECK(r.complete);
+        CHECK(r.output == std::vector<std::string>{"3"});
+    }
+    Builder c;
+    TemplateId t = c.tmpl("a", {"x"});
+    c.rule("show", {pat(t, {bind(0, 0)})}, {print_({var(0)})}, 1);
+    for (int i = 1; i <= 3; ++i) c.fact(t, {num(i)});
+    Session s(c.p);
+    RunOptions o;
+    o.max_fires = 2;
+    RunResult r = s.run(o);
+    CHECK(r.fired == 2);
+    CHECK_FALSE(r.complete);
+}
+
+TEST_CASE("expressions follow the contract's value rules", "[engine][expr]") {
+    struct NoVars final : engine::VariableSource {
+        Value value(VarSlot) const override { return Value(false); }
+    } none;
+    auto eval = [&](Expr e) { return engine::evaluate(e, none); };
+    CHECK(same_value(eval(bin(BinaryOp::Div, lit(num(-7)), lit(num(2)))), num(-3)));
+    CHECK(same_value(eval(bin(BinaryOp::Mod, lit(num(-7)), lit(num(2)))), num(-1)));
+    CHECK(same_value(eval(bin(BinaryOp::Add, lit(num(1)), lit(Value(0.5)))), Value(1.5)));
+    CHECK(same_value(eval(bin(BinaryOp::Eq, lit(num(1)), lit(Value(1.0)))), Value(true)));
+    CHECK(same_value(eval(bin(BinaryOp::Eq, lit(sym("US")), lit(Value(std::string("US"))))), Value(false)));
+    CHECK(same_value(eval(bin(BinaryOp::Lt, lit(sym("abc")), lit(sym("abd")))), Value(true)));
+    CHECK(same_value(eval(call(Builtin::Len, {lit(Value(std::string("né")))})), num(2)));
+    CHECK(same_value(eval(call(Builtin::Max, {lit(num(1)), lit(Value(2.5))})), Value(2.5)));
+    CHECK(same_value(eval(call(Builtin::Str, {lit(sym("a")), lit(num(1)), lit(Value(true))})),
+                     Value(std::string("a1true"))));
+    CHECK_THROWS_AS(eval(bin(BinaryOp::And, lit(num(1)), lit(Value(true)))), engine::EvalError);
+    CHECK_THROWS_AS(eval(bin(BinaryOp::Mod, lit(num(1)), lit(num(0)))), engine::EvalError);
+    CHECK_THROWS_AS(eval(call(Builtin::Abs, {lit(num(std::numeric_limits<std::int64_t>::min()))})),
+                    engine::EvalError);
+}
+
+TEST_CASE("rules share alpha memories and join prefixes", "[engine][rete][sharing]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x", "y"});
+    TemplateId c = b.tmpl("c", {"x"});
+    // Both rules start with a(x: 1, y: ?y) c(x: ?y); the second adds one more pattern.
+    b.rule("r1", {pat(a, {eq(0, num(1)), bind(1, 0)}), pat(c, {eqv(0, 0)})}, {}, 1);
+    b.rule("r2", {pat(a, {eq(0, num(1)), bind(1, 0)}), pat(c, {eqv(0, 0)}), pat(c, {})}, {}, 1);
+    Engine e(b.p, nullptr);
+    // root, join a, join c, terminal r1, join c (r2's third pattern), terminal r2
+    CHECK(e.network().node_count() == 6);
+    CHECK(e.network().alpha_memory_count() == 2);  // a(x: 1) and c()
+    e.assert_input(a, {num(1), num(7)});
+    e.assert_input(c, {num(7)});
+    CHECK(names(e.pending()) == std::vector<std::string>{"r2: f-1,f-2,f-2", "r1: f-1,f-2"});
+}
+
+TEST_CASE("an alpha memory holds only facts passing its constant tests", "[engine][rete]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    FieldTest gt;  // a(x: > 5)
+    gt.field = 0;
+    gt.op = CompareOp::Gt;
+    gt.operands = {num(5)};
+    b.rule("big", {pat(a, {gt})}, {}, 0);
+    Engine e(b.p, nullptr);
+    e.assert_input(a, {num(3)});
+    e.assert_input(a, {num(9)});
+    e.assert_input(a, {sym("x")});  // not orderable against 5: simply no match
+    CHECK(names(e.pending()) == std::vector<std::string>{"big: f-2"});
+}
