@@ -4,7 +4,8 @@
 A case folder holds `args` (one line: the arguments after `demarche`, split like a
 shell would) and the files it names. The case runs in a scratch copy of its folder,
 which is the working directory; an input too big to keep in the repository is written
-there first by the case's `make_input.py`, if it has one. Expected results, each compared exactly:
+there first by the case's `make_input.py`, if it has one. A link `repo` in the scratch
+folder leads to the repository, so a case can run shipped files: `run repo/rules/korea`. Expected results, each compared exactly:
   expected.out   stdout (absent: stdout must be empty)
   expected.err   stderr (absent: stderr must be empty)
   expected.exit  exit status (absent: 0)
@@ -24,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 TIMEOUT_SECONDS = 120
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def find_cases(paths):
@@ -42,6 +44,9 @@ def run_case(demarche, case):
     with tempfile.TemporaryDirectory(prefix="demarche-golden-") as scratch:
         work = Path(scratch) / "case"
         shutil.copytree(case, work, ignore=shutil.ignore_patterns("expected.*"))
+        # Cases about shipped files (rules/, examples/) name them as repo/..., so the
+        # paths they print are the same on every machine.
+        (work / "repo").symlink_to(REPO_ROOT, target_is_directory=True)
         if (work / "make_input.py").is_file():
             subprocess.run([sys.executable, "make_input.py"], cwd=work, check=True)
         try:
