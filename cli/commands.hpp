@@ -16,6 +16,7 @@ inline constexpr int exit_input = 2;    ///< bad input: nothing was run
 using CommandRunner = std::function<int()>;
 
 CommandRunner add_check_command(CLI::App& root);
+CommandRunner add_lint_command(CLI::App& root);
 CommandRunner add_run_command(CLI::App& root);
 CommandRunner add_query_command(CLI::App& root);
 

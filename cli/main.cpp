@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     std::map<CLI::App*, CommandRunner> runners;
     auto add = [&](CommandRunner runner) { runners[app.get_subcommands({}).back()] = std::move(runner); };
     add(add_check_command(app));
+    add(add_lint_command(app));
     add(add_run_command(app));
     add(add_query_command(app));
 

@@ -6,6 +6,7 @@
 #include "checker_support.hpp"
 #include "suggest.hpp"
 
+#include <algorithm>
 #include <array>
 #include <set>
 #include <utility>
@@ -674,6 +675,9 @@ std::vector<InitialFact> check_facts(const Program& program, const std::vector<a
 
 std::vector<InitialFact> read_facts_file(const Program& program, const SourceFile& file, Diagnostics& diags) {
     std::vector<InitialFact> out;
+    // Usually one fact a line; capped by size so a file of blank lines reserves little.
+    const auto lines = static_cast<std::size_t>(std::count(file.text.begin(), file.text.end(), '\n')) + 1;
+    out.reserve(std::min(lines, file.text.size() / 8 + 1));
     detail::FactChecker fact_checker(program, diags);
     parse_facts(file, diags, [&](const ast::Fact& f) {
         if (auto fact = fact_checker.check(f)) out.push_back(std::move(*fact));
