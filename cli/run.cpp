@@ -199,10 +199,6 @@ int run_query(const QueryCliOptions& opt) {
     return exit_ok;
 }
 
-std::map<std::string, ColorMode> color_names() {
-    return {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
-}
-
 }  // namespace
 
 CommandRunner add_run_command(CLI::App& root) {
@@ -210,7 +206,7 @@ CommandRunner add_run_command(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("run", "Run the rules over the facts and print the conclusions");
     cmd->footer("Exit status: 0 when the run completed, 1 on a runtime error or when the fire limit\n"
                 "stopped it, 2 when the input has errors (nothing is run then).");
-    cmd->add_option("paths", opt->paths, "Rule files, or folders holding .rules files")->required();
+    cmd->add_option("PATH", opt->paths, "Rule files, or folders holding .rules files")->required();
     cmd->add_option("--facts", opt->facts, "A fact file (.facts or .json) to assert; repeatable");
     cmd->add_option("--strategy", opt->strategy, "Conflict resolution: depth, breadth, lex or mea")
         ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
@@ -220,9 +216,7 @@ CommandRunner add_run_command(CLI::App& root) {
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");
     cmd->add_flag("--trace", opt->trace, "Print every assertion, retraction, activation and firing to stderr");
-    cmd->add_option("--color", opt->color, "Colour diagnostics: auto (on a terminal), always, never")
-        ->transform(CLI::CheckedTransformer(color_names(), CLI::ignore_case))
-        ->default_str("auto");
+    add_color_option(*cmd, opt->color);
     return [opt] { return run_run(*opt); };
 }
 
@@ -231,14 +225,12 @@ CommandRunner add_query_command(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("query", "Run the rules, then answer a query over the final facts");
     cmd->footer("Usage: demarche query PATH... [--facts FILE]... NAME [ARG...]\n"
                 "PATHs are .rules files or folders; the first other word names the query.");
-    cmd->add_option("items", opt->items, "PATH... NAME [ARG...]")->required();
+    cmd->add_option("PATH... NAME [ARG...]", opt->items, "Rule files or folders, then the query's name and arguments")->required();
     cmd->add_option("--facts", opt->facts, "A fact file (.facts or .json) to assert; repeatable");
     cmd->add_option("--format", opt->format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");
-    cmd->add_option("--color", opt->color, "Colour diagnostics: auto (on a terminal), always, never")
-        ->transform(CLI::CheckedTransformer(color_names(), CLI::ignore_case))
-        ->default_str("auto");
+    add_color_option(*cmd, opt->color);
     return [opt] { return run_query(*opt); };
 }
 

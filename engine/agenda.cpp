@@ -1,5 +1,5 @@
-// Conflict resolution. Every comparison ends in a total order (the creation sequence),
-// so the same input always fires the same activations in the same order.
+// Conflict resolution. Every comparison ends in a total order, so the same input always
+// fires the same activations in the same order.
 #include "agenda.hpp"
 
 namespace demarche::engine {
@@ -35,6 +35,10 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
     }
     if (int r = compare_recency(a.recency, b.recency); r != 0) return r > 0;
     if (a.rule != b.rule) return a.rule < b.rule;
+    // Beyond the contract: one rule matching the same facts in another arrangement (a
+    // permutation) is ordered by the facts in condition order, newest first, so the order
+    // never depends on how the network happened to find the matches.
+    if (int r = compare_recency(a.facts, b.facts); r != 0) return r > 0;
     return a.sequence < b.sequence;
 }
 

@@ -14,19 +14,9 @@ namespace {
 
 namespace v2 = boost::variant2;
 
-// A program with a rule too large to match safely gets no network at all; `run` then
-// reports the rule.
-std::vector<RuleSpec> rule_specs(const dsl::Program& p, std::optional<EvalError>& too_large) {
+std::vector<RuleSpec> rule_specs(const dsl::Program& p) {
     std::vector<RuleSpec> specs;
-    for (const dsl::Rule& r : p.rules) {
-        if (rule_levels(r.conditions) > max_rule_levels) {
-            too_large = EvalError{"the rule has too many conditions to match (limit " +
-                                      std::to_string(max_rule_levels) + " levels)",
-                                  r.range, r.id};
-            return {};
-        }
-        specs.push_back({&r.conditions, r.variables.size()});
-    }
+    for (const dsl::Rule& r : p.rules) specs.push_back({&r.conditions, r.variables.size()});
     return specs;
 }
 
@@ -69,7 +59,7 @@ void fit_field(const dsl::Template& t, dsl::FieldIndex i, Value& v, const dsl::E
 }  // namespace
 
 Engine::Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts)
-    : program_(std::move(program)), input_(std::move(facts)), specs_(rule_specs(*program_, too_large_)),
+    : program_(std::move(program)), input_(std::move(facts)), specs_(rule_specs(*program_)),
       network_(*program_, specs_, *this) {}
 
 Engine::~Engine() = default;
@@ -143,9 +133,8 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     if (free_activations_.empty()) {
         a = &activations_.emplace_back();
     } else {
-        a = free_activations_.back();
+        a = free_activations_.back();  // release() emptied its lists but kept their capacity
         free_activations_.pop_back();
-        *a = Activation{};
     }
     const dsl::Rule& rule = program_->rules[spec];
     a->rule = spec;
@@ -153,11 +142,15 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     a->moment = moment_;
     a->sequence = ++sequence_;
     a->token = &token;
+    // One walk up the token chain, filling the positions from the last.
+    const std::vector<std::uint32_t>& positions = network_.positions(spec);
+    a->facts.resize(positions.size());
+    const Token* t = &token;
     std::uint32_t depth = network_.terminal_depth(spec);
-    for (std::uint32_t d : network_.positions(spec)) {
-        const Fact* f = Network::fact_at(&token, depth, d);
-        a->facts.push_back(f ? f->id : 0);
-        if (f) a->recency.push_back(f->id);
+    for (std::size_t i = positions.size(); i-- > 0;) {
+        for (; depth > positions[i]; --depth) t = t->parent;
+        a->facts[i] = t->fact ? t->fact->id : 0;
+        if (t->fact) a->recency.push_back(t->fact->id);
     }
     std::sort(a->recency.begin(), a->recency.end(), std::greater<>());
     token.payload = a;
@@ -185,6 +178,9 @@ void Engine::on_unmatch(std::uint32_t, Token& token) {
 void Engine::release(Activation& a) {
     a.facts.clear();
     a.recency.clear();
+    a.supports.clear();
+    a.token = nullptr;
+    a.queued = false;
     free_activations_.push_back(&a);
 }
 
@@ -272,11 +268,6 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
 
 RunResult Engine::run(const RunOptions& options) {
     RunResult result;
-    if (too_large_) {
-        result.complete = false;
-        result.error = to_diagnostic(*too_large_);
-        return result;
-    }
     agenda_ = Agenda(options.strategy);
     observer_ = options.observer;
     try {

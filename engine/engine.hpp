@@ -60,7 +60,6 @@ private:
 
     ProgramPtr program_;
     std::shared_ptr<const FactSet> input_;
-    std::optional<EvalError> too_large_;  // declared before specs_, which sets it
     std::vector<RuleSpec> specs_;
     WorkingMemory wm_;
     Network network_;

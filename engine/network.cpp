@@ -185,13 +185,6 @@ inline const Value& value_at(const Token* t, std::uint32_t depth, const Fact* ca
 
 }  // namespace
 
-std::size_t rule_levels(const std::vector<dsl::Condition>& conditions) noexcept {
-    std::size_t n = 0;
-    for (const dsl::Condition& c : conditions)
-        n += c.group.empty() ? 1 : 3 + rule_levels(c.group);
-    return n;
-}
-
 const Fact* Network::fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth) {
     for (std::uint32_t d = token_depth; d > depth; --d) token = token->parent;
     return token->fact;
@@ -528,9 +521,25 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
     return t;
 }
 
-void Network::delete_token(Token* t) {
-    t->dying = true;
-    while (t->first_child) delete_token(t->first_child);
+// Deletes a token and its descendants, children before parents, with an explicit stack
+// so that the depth of a rule never becomes the depth of the call stack.
+void Network::delete_token(Token* root) {
+    const std::size_t mark = doomed_.size();
+    root->dying = true;
+    doomed_.push_back(root);
+    while (doomed_.size() > mark) {
+        Token* t = doomed_.back();
+        if (Token* c = t->first_child) {
+            c->dying = true;
+            doomed_.push_back(c);
+            continue;
+        }
+        doomed_.pop_back();
+        destroy_token(t);
+    }
+}
+
+void Network::destroy_token(Token* t) {
     Node& n = nodes_[t->node];
     if (n.kind == NodeKind::Terminal)
         listener_.on_unmatch(n.spec, *t);
@@ -582,13 +591,17 @@ void Network::group_count_changed(std::uint32_t partner, Token* token, bool adde
         if (g.negated)
             delete_main_children(g, owner);
         else
-            left_activate(g.out, owner);
+            schedule(g.out, owner);
     } else {
         if (--owner->count != 0 || !owner->ready) return;
-        if (g.negated)
-            left_activate(g.out, owner);
-        else
+        if (g.negated) {
+            // Reached from a deletion, outside any drain: propagate now.
+            const std::size_t mark = work_.size();
+            schedule(g.out, owner);
+            drain(mark);
+        } else {
             delete_main_children(g, owner);
+        }
     }
 }
 
@@ -616,7 +629,28 @@ bool Network::passes(const Node& n, const Token* t, const Fact* f) const {
 
 void Network::join(Node& n, std::uint32_t id, Token* token, Fact* fact) {
     Token* t = make_token(id, token, fact);
-    for (std::uint32_t c : n.children) left_activate(c, t);
+    for (std::uint32_t c : n.children) schedule(c, t);
+}
+
+void Network::schedule(std::uint32_t node, Token* token, bool group_ready) {
+    work_.push_back({node, token, group_ready});
+}
+
+// Runs scheduled left activations until the work stack is back at `mark`. The stack is
+// last-in first-out, so a token's consequences are all worked out before its siblings',
+// as a recursive walk would, without the call stack growing with the rule.
+void Network::drain(std::size_t mark) {
+    while (work_.size() > mark) {
+        Work w = work_.back();
+        work_.pop_back();
+        if (!w.group_ready) {
+            left_activate(w.node, w.token);
+            continue;
+        }
+        const Node& g = nodes_[w.node];
+        w.token->ready = true;
+        if (g.negated ? w.token->count == 0 : w.token->count > 0) schedule(g.out, w.token);
+    }
 }
 
 void Network::left_activate(std::uint32_t id, Token* token) {
@@ -642,14 +676,15 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         [[fallthrough]];
     case NodeKind::GroupOut: {
         Token* t = make_token(id, token, nullptr);
-        for (std::uint32_t c : n.children) left_activate(c, t);
+        for (std::uint32_t c : n.children) schedule(c, t);
         return;
     }
     case NodeKind::Group: {
+        // The body is evaluated first (it sits above the readiness check on the stack);
+        // only then does the count decide whether the token goes on.
         Token* g = make_token(id, token, nullptr);
-        left_activate(n.sub, g);
-        g->ready = true;
-        if (n.negated ? g->count == 0 : g->count > 0) left_activate(n.out, g);
+        schedule(id, g, true);
+        schedule(n.sub, g);
         return;
     }
     case NodeKind::Partner: group_count_changed(id, make_token(id, token, nullptr), true); return;
@@ -679,7 +714,8 @@ void Network::right_activate(std::uint32_t id, Fact* f) {
 
 void Network::start() {
     root_token_ = make_token(0, nullptr, nullptr);
-    for (std::uint32_t c : nodes_[0].children) left_activate(c, root_token_);
+    for (std::uint32_t c : nodes_[0].children) schedule(c, root_token_);
+    drain(0);
 }
 
 void Network::assert_fact(Fact& fact) {
@@ -704,7 +740,10 @@ void Network::assert_fact(Fact& fact) {
             bucket.push_back(&fact);
         }
         fact.alpha.push_back(m);
-        for (std::uint32_t s : a.successors) right_activate(s, &fact);
+        for (std::uint32_t s : a.successors) {
+            right_activate(s, &fact);
+            drain(0);
+        }
     }
 }
 

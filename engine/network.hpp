@@ -18,14 +18,6 @@ namespace demarche::engine {
 
 inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max();
 
-/// Most token levels a rule may need. Propagation and deletion recurse once per level,
-/// so this bounds the stack a rule can use; hand-written rules stay far below it.
-inline constexpr std::size_t max_rule_levels = 2000;
-
-/// Token levels the conditions need at most (a pattern or where one, a group three plus
-/// its body).
-std::size_t rule_levels(const std::vector<dsl::Condition>& conditions) noexcept;
-
 /// A partial match: the chain of facts matched so far, one token per level. A token is
 /// stored in the memory of the node that made it; it knows its parent (the match one
 /// level up), its children (extensions of it) and the fact it adds, so retracting a
@@ -130,7 +122,10 @@ private:
     void join(Node& n, std::uint32_t id, Token* token, Fact* fact);
     bool passes(const Node& n, const Token* token, const Fact* fact) const;
     Token* make_token(std::uint32_t node, Token* parent, Fact* fact);
+    void schedule(std::uint32_t node, Token* token, bool group_ready = false);
+    void drain(std::size_t mark);
     void delete_token(Token* token);
+    void destroy_token(Token* token);
     void delete_main_children(const Node& group, Token* owner);
     void group_count_changed(std::uint32_t partner, Token* token, bool added);
     std::size_t key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const;
@@ -145,6 +140,16 @@ private:
     std::vector<std::vector<Binding>> bindings_;
     std::vector<std::uint32_t> terminals_;
     std::vector<signed char> test_memo_;
+
+    /// Pending left activations (or, with `group_ready`, a group token whose body has
+    /// been evaluated): propagation runs from this stack, not by recursion.
+    struct Work {
+        std::uint32_t node;
+        Token* token;
+        bool group_ready;
+    };
+    std::vector<Work> work_;
+    std::vector<Token*> doomed_;  ///< tokens being deleted, parents below children
 
     std::deque<Token> token_pool_;
     std::vector<Token*> free_tokens_;

@@ -389,3 +389,24 @@ TEST_CASE("an alpha memory holds only facts passing its constant tests", "[engin
     e.assert_input(a, {sym("x")});  // not orderable against 5: simply no match
     CHECK(names(e.pending()) == std::vector<std::string>{"big: f-2"});
 }
+
+TEST_CASE("a very long rule matches and unmatches without deep recursion", "[engine][rete][limits]") {
+    Builder b;
+    TemplateId a = b.tmpl("a", {"x"});
+    TemplateId blk = b.tmpl("block", {"x"});
+    std::vector<Condition> conds;
+    const VarSlot n = 20000;
+    for (VarSlot i = 0; i < n; ++i) conds.push_back(pat(a, {bind(0, i)}));
+    conds.push_back(not_({pat(blk, {eqv(0, 0)})}));
+    b.rule("long", std::move(conds), {}, n);
+    Engine e(b.p, nullptr);
+    FactId f = e.assert_input(a, {num(1)});
+    CHECK(e.agenda().size() == 1);
+    FactId g = e.assert_input(blk, {num(1)});
+    CHECK(e.agenda().empty());
+    e.retract(g);
+    CHECK(e.agenda().size() == 1);
+    e.retract(f);
+    CHECK(e.agenda().empty());
+    CHECK(e.network().token_count() == 1);  // only the root is left
+}
