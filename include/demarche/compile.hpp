@@ -2,11 +2,14 @@
 #pragma once
 
 #include <demarche/diagnostic.hpp>
+#include <demarche/export.hpp>
+#include <demarche/value.hpp>
 
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace demarche {
@@ -23,32 +26,35 @@ using ProgramPtr = std::shared_ptr<const dsl::Program>;
 struct CompileResult {
     ProgramPtr program;  ///< null when any error was reported
     std::vector<Diagnostic> diagnostics;
+    /// True when compiling produced a program (no errors).
     bool ok() const noexcept { return program != nullptr; }
 };
 
 /// Compiles `.rules` files and folders (a folder's `*.rules` in name order), following
 /// imports. Never throws for bad input: problems come back as diagnostics.
-CompileResult compile_paths(const std::vector<std::string>& paths);
+DEMARCHE_API CompileResult compile_paths(const std::vector<std::string>& paths);
 
 /// Compiles rule text held in memory; `name` is used in diagnostics. Imports are
 /// refused, as there is no folder to resolve them in.
-CompileResult compile_string(std::string_view text, std::string name = "<string>");
+DEMARCHE_API CompileResult compile_string(std::string_view text, std::string name = "<string>");
 
 /// Facts read from `.facts` and `.json` files, checked against a program's templates.
 /// Opaque here; it keeps the text of the files so diagnostics and explanations can quote them.
 struct FactSet;
 
 /// Number of facts in a set.
-std::size_t fact_count(const FactSet& facts) noexcept;
+DEMARCHE_API std::size_t fact_count(const FactSet& facts) noexcept;
 
+/// The outcome of reading facts: a set when there were no errors, and every diagnostic.
 struct FactsResult {
     std::shared_ptr<const FactSet> facts;  ///< null when any error was reported
     std::vector<Diagnostic> diagnostics;
+    /// True when the facts were read without errors.
     bool ok() const noexcept { return facts != nullptr; }
 };
 
 /// Reads fact files in the given order; `.json` files as JSON, anything else as `.facts`.
-FactsResult load_facts(const ProgramPtr& program, const std::vector<std::string>& paths);
+DEMARCHE_API FactsResult load_facts(const ProgramPtr& program, const std::vector<std::string>& paths);
 
 /// Counts that `demarche check` reports.
 struct ProgramSummary {
@@ -58,6 +64,30 @@ struct ProgramSummary {
     std::size_t queries = 0;
     std::size_t facts = 0;  ///< initial facts from `facts` blocks
 };
-ProgramSummary summarize(const dsl::Program& program);
+/// Counts the files, templates, rules, queries and initial facts of a program.
+DEMARCHE_API ProgramSummary summarize(const dsl::Program& program);
+
+/// One fact given as C++ values: a template name and `field: value` pairs in any order.
+/// Fields left out take their template defaults; a field without a default must be given.
+struct FactInput {
+    std::string template_name;
+    std::vector<std::pair<std::string, Value>> fields;
+};
+
+/// Checks `facts` against the program's templates as a fact file would be (the template
+/// exists, every field exists once, every value fits its field's type; an int given for a
+/// float field becomes a float) and returns a new set: `base`'s facts (may be null)
+/// followed by these, in order. Pass the set to `Session` to assert it before the run.
+/// Never throws for bad input: each problem is a diagnostic without a position, in a
+/// file named "<input>". `program` must not be null.
+DEMARCHE_API FactsResult make_facts(const ProgramPtr& program, const std::vector<FactInput>& facts,
+                                    const std::shared_ptr<const FactSet>& base = nullptr);
+
+/// Reads `.facts` text held in memory (the syntax of a `.facts` file); `name` is the file
+/// name used in diagnostics. The result holds `base`'s facts (may be null), then these.
+/// `program` must not be null.
+DEMARCHE_API FactsResult parse_facts(const ProgramPtr& program, std::string_view text,
+                                     std::string name = "<facts>",
+                                     const std::shared_ptr<const FactSet>& base = nullptr);
 
 }  // namespace demarche

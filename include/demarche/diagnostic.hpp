@@ -1,6 +1,8 @@
 // Diagnostics as data: what went wrong, where, and how to show it like a compiler.
 #pragma once
 
+#include <demarche/export.hpp>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@ struct SourceLocation {
     std::uint32_t text_column = 1;
 };
 
+/// How bad a diagnostic is: only errors stop a compile or a fact load.
 enum class Severity { Error, Warning, Note };
 
 /// A secondary message attached to a diagnostic ("template declared here").
@@ -40,13 +43,13 @@ struct Diagnostic {
 
 /// Renders `path:line:col: error: message`, the source line and a caret underline,
 /// then each note the same way. `color` adds ANSI colours (use only on a terminal).
-std::string render_diagnostic(const Diagnostic& d, bool color = false);
+DEMARCHE_API std::string render_diagnostic(const Diagnostic& d, bool color = false);
 
 /// Renders one diagnostic as a JSON object text: file, line, column, end_line,
 /// end_column, severity, message, notes.
-std::string diagnostic_to_json(const Diagnostic& d);
+DEMARCHE_API std::string diagnostic_to_json(const Diagnostic& d);
 
 /// "error", "warning" or "note".
-const char* severity_name(Severity s) noexcept;
+DEMARCHE_API const char* severity_name(Severity s) noexcept;
 
 }  // namespace demarche

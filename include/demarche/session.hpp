@@ -4,6 +4,7 @@
 
 #include <demarche/compile.hpp>
 #include <demarche/diagnostic.hpp>
+#include <demarche/export.hpp>
 #include <demarche/value.hpp>
 
 #include <cstdint>
@@ -28,9 +29,9 @@ enum class Strategy {
 };
 
 /// "depth", "breadth", "lex", "mea".
-std::string_view to_string(Strategy s) noexcept;
+DEMARCHE_API std::string_view to_string(Strategy s) noexcept;
 /// Parses a strategy name as written on the command line; nothing for an unknown name.
-std::optional<Strategy> strategy_named(std::string_view name) noexcept;
+DEMARCHE_API std::optional<Strategy> strategy_named(std::string_view name) noexcept;
 
 /// Fact ids count from 1 in assertion order and are never reused.
 using FactId = std::uint64_t;
@@ -45,7 +46,7 @@ struct FactInfo {
 };
 
 /// `offer(kind: peace_treaty, legally_binding: true)`: values in source form.
-std::string format_fact(const FactInfo& fact);
+DEMARCHE_API std::string format_fact(const FactInfo& fact);
 
 /// An activation: a rule and the facts that matched its conditions, in condition order.
 struct ActivationInfo {
@@ -54,14 +55,16 @@ struct ActivationInfo {
 };
 
 /// `rule: f-1,f-2,*` as in a CLIPS watch trace.
-std::string format_activation(const ActivationInfo& activation);
+DEMARCHE_API std::string format_activation(const ActivationInfo& activation);
 
 /// Receives the events of a run as they happen, e.g. to print a trace. Every method does
 /// nothing by default. Called on the thread that runs the session.
-class Observer {
+class DEMARCHE_API Observer {
 public:
     virtual ~Observer() = default;
+    /// A fact entered working memory (input, rule action or modify).
     virtual void on_assert(const FactInfo& /*fact*/) {}
+    /// A fact left working memory (retract, modify, or lost logical support).
     virtual void on_retract(const FactInfo& /*fact*/) {}
     /// An activation joined the agenda.
     virtual void on_activate(const ActivationInfo& /*activation*/) {}
@@ -69,6 +72,7 @@ public:
     virtual void on_deactivate(const ActivationInfo& /*activation*/) {}
     /// The `number`-th firing of the run (counting from 1) starts.
     virtual void on_fire(std::uint64_t /*number*/, const ActivationInfo& /*activation*/) {}
+    /// A rule printed `line` (also collected in RunResult::output).
     virtual void on_print(const std::string& /*line*/) {}
 };
 
@@ -101,7 +105,7 @@ struct QueryResult {
 
 /// One run of a program over its initial facts. Not thread-safe; use one session per
 /// thread (the program itself may be shared).
-class Session {
+class DEMARCHE_API Session {
 public:
     /// `facts` (may be null) is asserted after the program's own `facts` blocks.
     explicit Session(ProgramPtr program, std::shared_ptr<const FactSet> facts = nullptr);

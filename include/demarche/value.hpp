@@ -1,6 +1,8 @@
 // Values that facts hold and expressions compute: symbol, string, int, float, bool.
 #pragma once
 
+#include <demarche/export.hpp>
+
 #include <boost/variant2/variant.hpp>
 
 #include <cstdint>
@@ -13,7 +15,7 @@ namespace demarche {
 /// An interned name such as `US` or `peace_treaty`. Two symbols with the same
 /// name share one stored string, so equality and hashing cost one pointer compare.
 /// Interned text lives for the whole process; interning is thread-safe.
-class Symbol {
+class DEMARCHE_API Symbol {
 public:
     /// Returns the symbol for `name`, creating it on first use.
     static Symbol intern(std::string_view name);
@@ -21,9 +23,11 @@ public:
     /// The symbol's name.
     const std::string& name() const noexcept { return *text_; }
 
+    /// Same name (one pointer compare).
     friend bool operator==(Symbol a, Symbol b) noexcept { return a.text_ == b.text_; }
     /// Orders by name, so comparisons never depend on interning order.
     friend bool operator<(Symbol a, Symbol b) noexcept { return *a.text_ < *b.text_; }
+    /// Hash of the interned pointer: stable within a process, not across processes.
     std::size_t hash() const noexcept { return std::hash<const void*>{}(text_); }
 
 private:
@@ -41,25 +45,25 @@ using Value = boost::variant2::variant<Symbol, std::string, std::int64_t, double
 inline ValueKind kind_of(const Value& v) noexcept { return static_cast<ValueKind>(v.index()); }
 
 /// Lower-case kind name as used in messages and templates: "symbol", "int", ...
-std::string_view kind_name(ValueKind k) noexcept;
+DEMARCHE_API std::string_view kind_name(ValueKind k) noexcept;
 
 /// Same kind and same value. Ints and floats never compare equal here; this is the
 /// identity used for duplicate detection and for pattern literals.
-bool same_value(const Value& a, const Value& b) noexcept;
+DEMARCHE_API bool same_value(const Value& a, const Value& b) noexcept;
 
 /// Hash consistent with `same_value`.
-std::size_t hash_value(const Value& v) noexcept;
+DEMARCHE_API std::size_t hash_value(const Value& v) noexcept;
 
 /// The printed form used by `print` and `str`: symbols by name, strings without quotes,
 /// numbers in shortest decimal form, booleans as `true`/`false`.
-std::string to_display(const Value& v);
+DEMARCHE_API std::string to_display(const Value& v);
 
 /// The form used in source text and fact listings: like `to_display`, but strings are
 /// quoted and escaped, and floats always show a decimal point or exponent.
-std::string to_source(const Value& v);
+DEMARCHE_API std::string to_source(const Value& v);
 
 /// Shortest decimal text that reads back as exactly `d` (always contains '.', 'e',
 /// "inf" or "nan" so it never reads as an int).
-std::string format_float(double d);
+DEMARCHE_API std::string format_float(double d);
 
 }  // namespace demarche

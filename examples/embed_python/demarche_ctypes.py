@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Embedding Demarche from Python through its C API, with ctypes only.
+
+Usage: demarche_ctypes.py [RULES_PATH [FACTS_FILE...]]
+(defaults: rules/korea and examples/korea/binding_treaty.facts of the source tree).
+The library is found through $DEMARCHE_LIBRARY, else as "libdemarche.so" on the
+loader's path (e.g. LD_LIBRARY_PATH=/usr/local/lib).
+"""
+import ctypes
+import json
+import os
+import sys
+
+
+class Error(Exception):
+    """A failed call: the status name and the library's message."""
+
+
+class RunResult(ctypes.Structure):
+    _fields_ = [("fired", ctypes.c_uint64), ("halted", ctypes.c_int), ("complete", ctypes.c_int)]
+
+
+def load_library(path=None):
+    lib = ctypes.CDLL(path or os.environ.get("DEMARCHE_LIBRARY") or "libdemarche.so")
+    p, pp = ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)
+    strs = ctypes.POINTER(ctypes.c_char_p)
+    status = ctypes.c_int
+    sigs = {
+        "demarche_version": (ctypes.c_char_p, []),
+        "demarche_status_name": (ctypes.c_char_p, [status]),
+        "demarche_last_error": (ctypes.c_char_p, []),
+        # Strings the caller must free come back as void* so ctypes does not copy and lose them.
+        "demarche_string_free": (None, [p]),
+        "demarche_compile_paths": (status, [strs, ctypes.c_size_t, pp, pp]),
+        "demarche_compile_string": (status, [ctypes.c_char_p, ctypes.c_char_p, pp, pp]),
+        "demarche_program_free": (None, [p]),
+        "demarche_diagnostics_count": (ctypes.c_size_t, [p]),
+        "demarche_diagnostics_text": (p, [p]),
+        "demarche_diagnostics_free": (None, [p]),
+        "demarche_load_facts": (status, [p, strs, ctypes.c_size_t, pp, pp]),
+        "demarche_facts_free": (None, [p]),
+        "demarche_session_new": (status, [p, p, pp]),
+        "demarche_session_free": (None, [p]),
+        "demarche_session_run": (status, [p, ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(RunResult)]),
+        "demarche_session_output_count": (ctypes.c_size_t, [p]),
+        "demarche_session_output_line": (ctypes.c_char_p, [p, ctypes.c_size_t]),
+        "demarche_session_facts_json": (status, [p, ctypes.POINTER(p)]),
+        "demarche_session_query_json": (status, [p, ctypes.c_char_p, strs, ctypes.c_size_t, ctypes.POINTER(p)]),
+    }
+    for name, (res, args) in sigs.items():
+        fn = getattr(lib, name)
+        fn.restype, fn.argtypes = res, args
+    return lib
+
+
+def take_string(lib, ptr):
+    """Copies a string the library allocated, then frees it."""
+    if not ptr:
+        return None
+    try:
+        return ctypes.string_at(ptr).decode("utf-8")
+    finally:
+        lib.demarche_string_free(ptr)
+
+
+def check(lib, status):
+    if status != 0:
+        raise Error(f"{lib.demarche_status_name(status).decode()}: {lib.demarche_last_error().decode('utf-8')}")
+
+
+def c_strings(items):
+    arr = (ctypes.c_char_p * max(len(items), 1))()
+    for i, s in enumerate(items):
+        arr[i] = s.encode("utf-8")
+    return arr
+
+
+def diagnostics_text(lib, diags):
+    if not diags or lib.demarche_diagnostics_count(diags) == 0:
+        return ""
+    return take_string(lib, lib.demarche_diagnostics_text(diags)) or ""
+
+
+def run(lib, rules, fact_files, strategy="depth", max_fires=-1):
+    """Compiles, loads facts, runs; returns (result, output lines, facts as Python data)."""
+    program, diags = ctypes.c_void_p(), ctypes.c_void_p()
+    status = lib.demarche_compile_paths(c_strings([rules]), 1, ctypes.byref(program), ctypes.byref(diags))
+    sys.stderr.write(diagnostics_text(lib, diags))
+    lib.demarche_diagnostics_free(diags)
+    check(lib, status)
+    facts, session = ctypes.c_void_p(), ctypes.c_void_p()
+    try:
+        diags = ctypes.c_void_p()
+        status = lib.demarche_load_facts(program, c_strings(fact_files), len(fact_files), ctypes.byref(facts),
+                                         ctypes.byref(diags))
+        sys.stderr.write(diagnostics_text(lib, diags))
+        lib.demarche_diagnostics_free(diags)
+        check(lib, status)
+        check(lib, lib.demarche_session_new(program, facts, ctypes.byref(session)))
+    finally:
+        lib.demarche_facts_free(facts)  # the session keeps what it needs
+        lib.demarche_program_free(program)
+    try:
+        result = RunResult()
+        check(lib, lib.demarche_session_run(session, strategy.encode(), max_fires, ctypes.byref(result)))
+        output = [lib.demarche_session_output_line(session, i).decode("utf-8")
+                  for i in range(lib.demarche_session_output_count(session))]
+        out = ctypes.c_void_p()
+        check(lib, lib.demarche_session_facts_json(session, ctypes.byref(out)))
+        return result, output, json.loads(take_string(lib, out.value))
+    finally:
+        lib.demarche_session_free(session)
+
+
+def source_form(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    rules = argv[1] if len(argv) > 1 else os.path.join(root, "rules", "korea")
+    fact_files = argv[2:] if len(argv) > 2 else [os.path.join(root, "examples", "korea", "binding_treaty.facts")]
+    lib = load_library()
+    try:
+        result, output, facts = run(lib, rules, fact_files)
+    except Error as e:
+        print(f"demarche: {e}", file=sys.stderr)
+        return 1
+    for line in output:
+        print(line)
+    for f in facts:
+        if f["derived"]:
+            slots = ", ".join(f"{k}: {source_form(v)}" for k, v in f["slots"].items())
+            print(f"f-{f['id']} {f['template']}({slots})")
+    print(f"fired {result.fired}, complete {bool(result.complete)} (libdemarche {lib.demarche_version().decode()})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
