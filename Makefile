@@ -8,7 +8,7 @@ PACKAGES := g++ cmake make python3 tao-pegtl-dev libboost-dev libspdlog-dev libf
 JOBS ?= 2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test deps release debug clean
+.PHONY: demo test sanitize deps release debug clean
 
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
@@ -23,11 +23,13 @@ release: deps
 	cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DDEMARCHE_BUILD_TESTS=OFF
 	cmake --build build/release -j$(JOBS)
 
-# The main job: check every shipped rule base, then run the flagship one on the
-# scenario of a unilateral, legally binding treaty.
+# The main job: check every shipped rule base, run the flagship one on the scenario of a
+# unilateral, legally binding treaty, and explain how it concludes that the initiative
+# passes to Pyongyang and Beijing.
 demo: release
 	./build/release/demarche check rules/
 	./build/release/demarche run rules/korea --facts examples/korea/binding_treaty.facts
+	./build/release/demarche why ceded_initiative rules/korea --facts examples/korea/binding_treaty.facts
 
 debug: deps
 	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEMARCHE_BUILD_TESTS=ON
@@ -35,6 +37,12 @@ debug: deps
 
 test: debug
 	cd build/test && ctest --output-on-failure -j$(JOBS)
+
+# The whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer (leaks fail too).
+sanitize: deps
+	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DDEMARCHE_SANITIZE=ON -DDEMARCHE_BUILD_TESTS=ON
+	cmake --build build/asan -j$(JOBS)
+	cd build/asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
 
 clean:
 	rm -rf build

@@ -19,5 +19,7 @@ CommandRunner add_check_command(CLI::App& root);
 CommandRunner add_lint_command(CLI::App& root);
 CommandRunner add_run_command(CLI::App& root);
 CommandRunner add_query_command(CLI::App& root);
+CommandRunner add_why_command(CLI::App& root);
+CommandRunner add_why_not_command(CLI::App& root);
 
 }  // namespace demarche::cli

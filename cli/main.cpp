@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
     add(add_lint_command(app));
     add(add_run_command(app));
     add(add_query_command(app));
+    add(add_why_command(app));
+    add(add_why_not_command(app));
 
     std::string help_topic;
     CLI::App* help = app.add_subcommand("help", "Show help for demarche or one of its commands");

@@ -1,0 +1,201 @@
+// The provenance recorder and the explanations built on it: what each fact records, and
+// the outcomes `why` and `why-not` report.
+#include "explain/record.hpp"
+
+#include <demarche/compile.hpp>
+#include <demarche/explain.hpp>
+#include <demarche/session.hpp>
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+using namespace demarche;
+using namespace demarche::explain;
+
+constexpr const char* plant = R"(
+template reading { sensor: symbol  value: int }
+template overheated { sensor: symbol }
+template shutdown { sensor: symbol }
+template maintenance { sensor: symbol }
+
+facts {
+  reading(sensor: pump, value: 95)
+  reading(sensor: pump, value: 95)
+  reading(sensor: valve, value: 99)
+  reading(sensor: stale, value: 1)
+}
+
+rule overheat "Hot." source "S1"
+when
+  reading(sensor: ?s, value: ?v)
+  where ?v > 90
+then
+  assert logical overheated(sensor: ?s)
+end
+
+rule shut_down "Shut down." source "S2"
+when
+  overheated(sensor: ?s)
+  not maintenance(sensor: ?s)
+then
+  assert logical shutdown(sensor: ?s)
+end
+
+rule service_valve
+when
+  shutdown(sensor: valve)
+then
+  assert maintenance(sensor: valve)
+end
+
+rule cool_pump salience -10
+when
+  ?r <- reading(sensor: pump, value: ?v & > 85)
+then
+  modify ?r(value: ?v - 10)
+end
+
+rule discard_stale
+when
+  ?r <- reading(sensor: stale)
+then
+  retract ?r
+end
+)";
+
+struct Recorded {
+    ProgramPtr program;
+    std::unique_ptr<Recorder> recorder;
+};
+
+Recorded record(const char* text) {
+    CompileResult c = compile_string(text, "plant.rules");
+    REQUIRE(c.ok());
+    Recorded r{c.program, std::make_unique<Recorder>(c.program, nullptr)};
+    Session s(c.program);
+    RunOptions o;
+    o.observer = r.recorder.get();
+    RunResult result = s.run(o);
+    REQUIRE(result.complete);
+    return r;
+}
+
+const FactRecord& find(const RecordedRun& run, const std::string& text) {
+    for (const FactRecord& f : run.facts)
+        if (f.id && fact_text(run.prog(), f) == text) return f;
+    FAIL("no fact " << text);
+    return run.facts.front();
+}
+
+}  // namespace
+
+TEST_CASE("given facts map to their source, skipping duplicates that raised no event", "[explain]") {
+    Recorded r = record(plant);
+    const RecordedRun& run = r.recorder->recorded();
+    const FactRecord& valve = find(run, "reading(sensor: valve, value: 99)");
+    REQUIRE(valve.given);
+    CHECK(*valve.given == 2);  // the duplicate pump reading (index 1) asserted nothing
+    CHECK(given_text(run, valve) == "given in plant.rules:10");
+}
+
+TEST_CASE("a derived fact records its firing, and bindings are recomputed from it", "[explain]") {
+    Recorded r = record(plant);
+    const RecordedRun& run = r.recorder->recorded();
+    const FactRecord& hot = find(run, "overheated(sensor: valve)");
+    REQUIRE(hot.derived);
+    const FiringRecord* firing = run.firing(hot.firing);
+    REQUIRE(firing);
+    CHECK(run.prog().rules.at(firing->rule).name == "overheat");
+    Bindings b = run.bindings(*firing);
+    CHECK(bindings_text(run.prog().rules.at(firing->rule).variables, b) == "?s = valve, ?v = 99");
+}
+
+TEST_CASE("removals record retract, modify and lost support with its cause", "[explain]") {
+    Recorded r = record(plant);
+    const RecordedRun& run = r.recorder->recorded();
+    const FactRecord& stale = find(run, "reading(sensor: stale, value: 1)");
+    CHECK(stale.removal.kind == RemovalKind::Retracted);
+
+    const FactRecord& pump = find(run, "reading(sensor: pump, value: 95)");
+    CHECK(pump.removal.kind == RemovalKind::Modified);
+    const FactRecord& cooled = find(run, "reading(sensor: pump, value: 85)");
+    CHECK(pump.removal.replaced_by == cooled.id);
+    CHECK(cooled.modified_from == pump.id);
+
+    const FactRecord& hot_pump = find(run, "overheated(sensor: pump)");
+    CHECK(hot_pump.removal.kind == RemovalKind::Unsupported);
+    CHECK(hot_pump.removal.cause == pump.id);
+    CHECK(hot_pump.removal.cause_retracted);
+
+    const FactRecord& valve_down = find(run, "shutdown(sensor: valve)");
+    CHECK(valve_down.removal.kind == RemovalKind::Unsupported);
+    CHECK(valve_down.removal.cause == find(run, "maintenance(sensor: valve)").id);
+    CHECK_FALSE(valve_down.removal.cause_retracted);
+}
+
+TEST_CASE("why reports found, not found and bad targets by status", "[explain]") {
+    Recorded r = record(plant);
+    CHECK(why(*r.recorder, "maintenance", Format::Text).status == 0);
+    CHECK(why(*r.recorder, "f-3", Format::Text).status == 0);
+    CHECK(why(*r.recorder, "3", Format::Json).status == 0);
+    CHECK(why(*r.recorder, "f-99", Format::Text).status == 1);
+    Report bad = why(*r.recorder, "maintenanc(sensor: valve)", Format::Text);
+    CHECK(bad.status == 2);
+    REQUIRE(bad.diagnostics.size() == 1);
+    CHECK(bad.diagnostics[0].location.path == "pattern");
+    CHECK(bad.diagnostics[0].location.line == 1);
+    CHECK(why(*r.recorder, "a() b()", Format::Text).status == 2);
+    CHECK(check_target(r.program, "shutdown(sensor: pump)").empty());
+    CHECK(check_target(r.program, "f-12").empty());
+    CHECK(check_target(r.program, "shutdown(sensor: 3)").size() == 1);
+}
+
+TEST_CASE("why prints a shared step once and refers to it afterwards", "[explain]") {
+    Recorded r = record(R"(
+template a { x: int }
+template b { x: int }
+template c { x: int }
+facts { a(x: 1) }
+rule ab when a(x: ?x) then assert b(x: ?x) end
+rule bc when b(x: ?x) a(x: ?x) then assert c(x: ?x) end
+rule cc when c(x: ?x) b(x: ?x) then assert c(x: 2) end
+)");
+    std::string out = why(*r.recorder, "c(x: 2)", Format::Text).output;
+    CHECK(out.find("f-2 b(x: 1), shown above") != std::string::npos);
+}
+
+TEST_CASE("why-not names the first failed condition", "[explain]") {
+    Recorded r = record(plant);
+    SECTION("a where test, with its values") {
+        std::string out = why_not(*r.recorder, "overheated(sensor: pump)", Format::Text).output;
+        CHECK(out.find("failed: 2. where ?v > 90") != std::string::npos);
+        CHECK(out.find("is false with ?v = 85") != std::string::npos);
+    }
+    SECTION("a not blocked by a fact") {
+        std::string out = why_not(*r.recorder, "shutdown(sensor: valve)", Format::Text).output;
+        CHECK(out.find("blocked by f-") != std::string::npos);
+    }
+    SECTION("a field that differs, in JSON") {
+        std::string out = why_not(*r.recorder, "overheated(sensor: stale)", Format::Json).output;
+        CHECK(out.find("\"reason\": \"field_mismatch\"") != std::string::npos);
+    }
+    SECTION("a template only given") {
+        std::string out = why_not(*r.recorder, "reading(sensor: boiler)", Format::Text).output;
+        CHECK(out.find("No rule can assert") != std::string::npos);
+    }
+}
+
+TEST_CASE("a run without a recorder is unaffected by one", "[explain]") {
+    CompileResult c = compile_string(plant, "plant.rules");
+    REQUIRE(c.ok());
+    Session plain(c.program);
+    RunResult a = plain.run();
+    Session watched(c.program);
+    Recorder rec(c.program, nullptr);
+    RunOptions o;
+    o.observer = &rec;
+    RunResult b = watched.run(o);
+    CHECK(a.fired == b.fired);
+    CHECK(plain.facts().size() == watched.facts().size());
+}
