@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -25,6 +27,7 @@ struct RunCliOptions {
     std::optional<std::uint64_t> max_fires;
     std::string format = "text";
     bool trace = false;
+    bool quiet = false;
     ColorMode color = ColorMode::Auto;
 };
 
@@ -82,6 +85,14 @@ std::string plural(std::uint64_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
 
+// How the run ended, as the end of the "Fired N activations" line.
+std::string ending(const RunResult& r, const RunCliOptions& opt) {
+    if (r.error) return "; incomplete: stopped by a runtime error";
+    if (!r.complete) return "; incomplete: stopped at the fire limit of " + std::to_string(opt.max_fires.value_or(0));
+    if (r.halted) return " (halted)";
+    return "";
+}
+
 void print_text(const RunResult& r, const std::vector<FactInfo>& facts, const RunCliOptions& opt) {
     for (const std::string& line : r.output) std::cout << line << "\n";
     std::map<std::string, std::vector<const FactInfo*>> derived;  // by template name
@@ -96,14 +107,18 @@ void print_text(const RunResult& r, const std::vector<FactInfo>& facts, const Ru
             for (const FactInfo* f : list) std::cout << "    " << fact_line(*f) << "\n";
         }
     }
-    std::cout << "Fired " << plural(r.fired, "activation");
-    if (r.error)
-        std::cout << "; incomplete: stopped by a runtime error";
-    else if (!r.complete)
-        std::cout << "; incomplete: stopped at the fire limit of " << opt.max_fires.value_or(0);
-    else if (r.halted)
-        std::cout << " (halted)";
-    std::cout << ".\n";
+    std::cout << "Fired " << plural(r.fired, "activation") << ending(r, opt) << ".\n";
+}
+
+// `--quiet`: one line for benchmarks and scripts, so timing is not bound by output.
+void print_summary(const RunResult& r, const std::vector<FactInfo>& facts, const RunCliOptions& opt,
+                   std::chrono::steady_clock::duration elapsed) {
+    std::size_t derived = 0;
+    for (const FactInfo& f : facts) derived += f.derived;
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3f", std::chrono::duration<double>(elapsed).count());
+    std::cout << "Fired " << plural(r.fired, "activation") << ending(r, opt) << "; " << plural(facts.size(), "fact")
+              << " (" << derived << " derived); " << seconds << " s.\n";
 }
 
 void print_json(const RunResult& r, const std::vector<FactInfo>& facts) {
@@ -125,6 +140,7 @@ void print_json(const RunResult& r, const std::vector<FactInfo>& facts) {
 }
 
 int run_run(const RunCliOptions& opt) {
+    const auto start = std::chrono::steady_clock::now();
     bool color = use_color(opt.color);
     std::unique_ptr<Session> session = open_session(opt.paths, opt.facts, color);
     if (!session) return exit_input;
@@ -139,7 +155,9 @@ int run_run(const RunCliOptions& opt) {
                   << " complete=" << (result.complete ? "true" : "false") << "\n";
     if (result.error) std::cerr << render_diagnostic(*result.error, color);
     std::vector<FactInfo> facts = session->facts();
-    if (opt.format == "json")
+    if (opt.quiet)
+        print_summary(result, facts, opt, std::chrono::steady_clock::now() - start);
+    else if (opt.format == "json")
         print_json(result, facts);
     else
         print_text(result, facts, opt);
@@ -216,6 +234,8 @@ CommandRunner add_run_command(CLI::App& root) {
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");
     cmd->add_flag("--trace", opt->trace, "Print every assertion, retraction, activation and firing to stderr");
+    cmd->add_flag("-q,--quiet", opt->quiet,
+                  "Print only one summary line: firings, facts, and the seconds the command took");
     add_color_option(*cmd, opt->color);
     return [opt] { return run_run(*opt); };
 }

@@ -9,6 +9,8 @@ folder leads to the repository, so a case can run shipped files: `run repo/rules
   expected.out   stdout (absent: stdout must be empty)
   expected.err   stderr (absent: stderr must be empty)
   expected.exit  exit status (absent: 0)
+With --quiet (or -q) among the arguments, the seconds in a summary line read
+"<seconds>", the only part of the output that changes from run to run.
 
 Usage: golden_runner.py --demarche BIN [--bless] CASE_OR_FOLDER...
 A folder without `args` is searched for cases. `--bless` writes the expected files
@@ -17,6 +19,7 @@ from the actual results, for review with `git diff`.
 import argparse
 import difflib
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -54,8 +57,12 @@ def run_case(demarche, case):
                                   timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             return None
+    stdout = proc.stdout.decode("utf-8", "replace")
+    if "--quiet" in args or "-q" in args:
+        # The one variable part of a summary line: the seconds the command took.
+        stdout = re.sub(r"; [0-9]+\.[0-9]+ s\.$", "; <seconds> s.", stdout, flags=re.M)
     return {
-        "expected.out": proc.stdout.decode("utf-8", "replace"),
+        "expected.out": stdout,
         "expected.err": proc.stderr.decode("utf-8", "replace"),
         "expected.exit": f"{proc.returncode}\n",
     }
