@@ -26,14 +26,7 @@ Json to_json(const Value& v) {
     return nullptr;
 }
 
-// Values come from user input, which may hold invalid UTF-8; dump() would throw.
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-}  // namespace
-
-std::string value_to_json(const Value& value) { return dump(to_json(value)); }
-
-std::string facts_to_json(const std::vector<FactInfo>& facts) {
+Json facts_json(const std::vector<FactInfo>& facts) {
     Json list = Json::array();
     for (const FactInfo& f : facts) {
         Json slots = Json::object();
@@ -42,7 +35,26 @@ std::string facts_to_json(const std::vector<FactInfo>& facts) {
         list.push_back(Json{{"id", f.id}, {"template", f.template_name}, {"slots", std::move(slots)},
                             {"derived", f.derived}});
     }
-    return dump(list);
+    return list;
+}
+
+// Values come from user input, which may hold invalid UTF-8; dump() would throw.
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string value_to_json(const Value& value) { return dump(to_json(value)); }
+
+std::string facts_to_json(const std::vector<FactInfo>& facts) { return dump(facts_json(facts)); }
+
+std::string run_to_json(const RunResult& result, const std::vector<FactInfo>& facts) {
+    Json out;
+    out["fired"] = result.fired;
+    out["halted"] = result.halted;
+    out["complete"] = result.complete;
+    out["output"] = result.output;
+    out["facts"] = facts_json(facts);
+    return dump(out);
 }
 
 std::string query_to_json(std::string_view name, const QueryResult& result) {

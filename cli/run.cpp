@@ -4,9 +4,8 @@
 #include "output.hpp"
 
 #include <demarche/compile.hpp>
+#include <demarche/json.hpp>
 #include <demarche/session.hpp>
-
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -18,7 +17,6 @@ namespace demarche::cli {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
 
 struct RunCliOptions {
     std::vector<std::string> paths;
@@ -37,19 +35,6 @@ struct QueryCliOptions {
     std::string format = "text";
     ColorMode color = ColorMode::Auto;
 };
-
-Json to_json(const Value& v) {
-    switch (kind_of(v)) {
-    case ValueKind::Symbol: return boost::variant2::get<Symbol>(v).name();
-    case ValueKind::String: return boost::variant2::get<std::string>(v);
-    case ValueKind::Int: return boost::variant2::get<std::int64_t>(v);
-    case ValueKind::Float: return boost::variant2::get<double>(v);
-    case ValueKind::Bool: return boost::variant2::get<bool>(v);
-    }
-    return nullptr;
-}
-
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::string fact_line(const FactInfo& f) { return "f-" + std::to_string(f.id) + " " + format_fact(f); }
 
@@ -121,24 +106,6 @@ void print_summary(const RunResult& r, const std::vector<FactInfo>& facts, const
               << " (" << derived << " derived); " << seconds << " s.\n";
 }
 
-void print_json(const RunResult& r, const std::vector<FactInfo>& facts) {
-    Json out;
-    out["fired"] = r.fired;
-    out["halted"] = r.halted;
-    out["complete"] = r.complete;
-    out["output"] = r.output;
-    Json list = Json::array();
-    for (const FactInfo& f : facts) {
-        Json slots = Json::object();
-        for (std::size_t i = 0; i < f.values.size() && i < f.field_names.size(); ++i)
-            slots[f.field_names[i]] = to_json(f.values[i]);
-        list.push_back(Json{{"id", f.id}, {"template", f.template_name}, {"slots", std::move(slots)},
-                            {"derived", f.derived}});
-    }
-    out["facts"] = std::move(list);
-    std::cout << dump(out) << "\n";
-}
-
 int run_run(const RunCliOptions& opt) {
     const auto start = std::chrono::steady_clock::now();
     bool color = use_color(opt.color);
@@ -158,7 +125,7 @@ int run_run(const RunCliOptions& opt) {
     if (opt.quiet)
         print_summary(result, facts, opt, std::chrono::steady_clock::now() - start);
     else if (opt.format == "json")
-        print_json(result, facts);
+        std::cout << run_to_json(result, facts) << "\n";
     else
         print_text(result, facts, opt);
     return result.complete ? exit_ok : exit_runtime;
@@ -194,18 +161,7 @@ int run_query(const QueryCliOptions& opt) {
         return exit_input;
     }
     if (opt.format == "json") {
-        Json answers = Json::array();
-        for (const auto& row : q.rows) {
-            Json a = Json::object();
-            for (std::size_t k = 0; k < row.size(); ++k) a[q.variables[k]] = to_json(row[k]);
-            answers.push_back(std::move(a));
-        }
-        Json out;
-        out["query"] = name;
-        out["variables"] = q.variables;
-        out["answers"] = std::move(answers);
-        out["count"] = q.rows.size();
-        std::cout << dump(out) << "\n";
+        std::cout << query_to_json(name, q) << "\n";
         return exit_ok;
     }
     for (const auto& row : q.rows) {

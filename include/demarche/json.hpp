@@ -21,6 +21,10 @@ DEMARCHE_API std::string value_to_json(const Value& value);
 /// except std::bad_alloc.
 DEMARCHE_API std::string facts_to_json(const std::vector<FactInfo>& facts);
 
+/// The object `demarche run --format json` prints, exactly as the language contract
+/// specifies: `{"fired": N, "halted": B, "complete": B, "output": [...], "facts": [...]}`.
+DEMARCHE_API std::string run_to_json(const RunResult& result, const std::vector<FactInfo>& facts);
+
 /// `{"query": NAME, "variables": [...], "answers": [{VAR: VALUE, ...}], "count": N}`, or
 /// `{"query": NAME, "error": MESSAGE}` when the query failed.
 DEMARCHE_API std::string query_to_json(std::string_view name, const QueryResult& result);
