@@ -28,8 +28,7 @@ release: deps
 # passes to Pyongyang and Beijing.
 demo: release
 	./build/release/demarche check rules/
-	./build/release/demarche run rules/korea --facts examples/korea/binding_treaty.facts
-	./build/release/demarche why ceded_initiative rules/korea --facts examples/korea/binding_treaty.facts
+	./build/release/demarche run rules/korea --facts examples/korea/binding_treaty.facts --explain ceded_initiative
 
 debug: deps
 	cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDEMARCHE_BUILD_TESTS=ON

@@ -4,6 +4,7 @@
 #include "output.hpp"
 
 #include <demarche/compile.hpp>
+#include <demarche/explain.hpp>
 #include <demarche/json.hpp>
 #include <demarche/session.hpp>
 
@@ -12,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace demarche::cli {
 
@@ -26,6 +28,7 @@ struct RunCliOptions {
     std::string format = "text";
     bool trace = false;
     bool quiet = false;
+    std::optional<std::string> explain;  ///< `--explain TARGET`
     ColorMode color = ColorMode::Auto;
 };
 
@@ -51,8 +54,11 @@ public:
 };
 
 /// Compiles the rules and reads the fact files; prints diagnostics. Null on errors.
+// Compiles and loads; prints the diagnostics. `program_out` and `facts_out`, when given,
+// receive what the session runs on (an explanation recorder needs them).
 std::unique_ptr<Session> open_session(const std::vector<std::string>& paths, const std::vector<std::string>& facts,
-                                      bool color) {
+                                      bool color, ProgramPtr* program_out = nullptr,
+                                      std::shared_ptr<const FactSet>* facts_out = nullptr) {
     CompileResult compiled = compile_paths(paths);
     std::vector<Diagnostic> diags = std::move(compiled.diagnostics);
     std::shared_ptr<const FactSet> fact_set;
@@ -63,6 +69,8 @@ std::unique_ptr<Session> open_session(const std::vector<std::string>& paths, con
     }
     print_diagnostics(diags, color);
     if (count_errors(diags) > 0) return nullptr;
+    if (program_out != nullptr) *program_out = compiled.program;
+    if (facts_out != nullptr) *facts_out = fact_set;
     return std::make_unique<Session>(compiled.program, fact_set);
 }
 
@@ -109,13 +117,27 @@ void print_summary(const RunResult& r, const std::vector<FactInfo>& facts, const
 int run_run(const RunCliOptions& opt) {
     const auto start = std::chrono::steady_clock::now();
     bool color = use_color(opt.color);
-    std::unique_ptr<Session> session = open_session(opt.paths, opt.facts, color);
+    ProgramPtr program;
+    std::shared_ptr<const FactSet> fact_set;
+    std::unique_ptr<Session> session = open_session(opt.paths, opt.facts, color, &program, &fact_set);
     if (!session) return exit_input;
+    if (opt.explain) {
+        // A bad target is bad input: report it before anything runs.
+        std::vector<Diagnostic> target_errors = explain::check_target(program, *opt.explain);
+        print_diagnostics(target_errors, color);
+        if (count_errors(target_errors) > 0) return exit_input;
+    }
     RunOptions options;
     options.strategy = strategy_named(opt.strategy).value_or(Strategy::Depth);
     options.max_fires = opt.max_fires;
     TracePrinter trace;
     if (opt.trace) options.observer = &trace;
+    // Recording costs time, so it happens only when an explanation is asked for.
+    std::optional<explain::Recorder> recorder;
+    if (opt.explain) {
+        recorder.emplace(program, fact_set, options.observer);
+        options.observer = &*recorder;
+    }
     RunResult result = session->run(options);
     if (opt.trace)
         std::cerr << "END fired=" << result.fired << " halted=" << (result.halted ? "true" : "false")
@@ -124,10 +146,23 @@ int run_run(const RunCliOptions& opt) {
     std::vector<FactInfo> facts = session->facts();
     if (opt.quiet)
         print_summary(result, facts, opt, std::chrono::steady_clock::now() - start);
-    else if (opt.format == "json")
+    else if (opt.format == "json" && !recorder)
         std::cout << run_to_json(result, facts) << "\n";
-    else
+    else if (opt.format == "json") {
+        // One object on stdout: the contract's, with the explanation added under its own key.
+        std::string out = run_to_json(result, facts);
+        out.pop_back();
+        explain::Report report = explain::why(*recorder, *opt.explain, explain::Format::Json);
+        print_diagnostics(report.diagnostics, color);
+        std::cout << out << ",\"explanation\":" << (report.output.empty() ? "null" : report.output) << "}\n";
+    } else {
         print_text(result, facts, opt);
+    }
+    if (recorder && opt.format != "json") {
+        explain::Report report = explain::why(*recorder, *opt.explain, explain::Format::Text);
+        print_diagnostics(report.diagnostics, color);
+        std::cout << "\n" << report.output;
+    }
     return result.complete ? exit_ok : exit_runtime;
 }
 
@@ -190,6 +225,8 @@ CommandRunner add_run_command(CLI::App& root) {
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");
     cmd->add_flag("--trace", opt->trace, "Print every assertion, retraction, activation and firing to stderr");
+    cmd->add_option("--explain", opt->explain,
+                    "After the run, explain TARGET as 'demarche why' does (a fact id, template or pattern)");
     cmd->add_flag("-q,--quiet", opt->quiet,
                   "Print only one summary line: firings, facts, and the seconds the command took");
     add_color_option(*cmd, opt->color);
