@@ -18,25 +18,16 @@ struct CheckOptions {
     bool quiet = false;
 };
 
-std::string plural(std::size_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-}
-
 int run_check(const CheckOptions& opt) {
-    CompileResult compiled = compile_paths(opt.paths);
-    std::vector<Diagnostic> diags = std::move(compiled.diagnostics);
-    std::size_t fact_count = 0;
-    if (compiled.ok() && !opt.facts.empty()) {
-        FactsResult facts = load_facts(compiled.program, opt.facts);
-        diags.insert(diags.end(), facts.diagnostics.begin(), facts.diagnostics.end());
-        if (facts.ok()) fact_count = demarche::fact_count(*facts.facts);
-    }
+    Inputs in = load_inputs(opt.paths, opt.facts);
+    std::vector<Diagnostic> diags = std::move(in.diagnostics);
+    const std::size_t fact_count = in.facts ? demarche::fact_count(*in.facts) : 0;
     bool ok = count_errors(diags) == 0;
 
     if (opt.format == "json") {
         std::cout << "{\"ok\": " << (ok ? "true" : "false") << ", \"diagnostics\": " << diagnostics_json(diags);
         if (ok) {
-            ProgramSummary s = summarize(*compiled.program);
+            ProgramSummary s = summarize(*in.program);
             std::cout << ", \"summary\": {\"files\": " << s.files << ", \"templates\": " << s.templates
                       << ", \"rules\": " << s.rules << ", \"queries\": " << s.queries
                       << ", \"facts\": " << s.facts + fact_count << "}";
@@ -45,7 +36,7 @@ int run_check(const CheckOptions& opt) {
     } else {
         print_diagnostics(diags, use_color(opt.color));
         if (ok && !opt.quiet) {
-            ProgramSummary s = summarize(*compiled.program);
+            ProgramSummary s = summarize(*in.program);
             std::cout << "ok: " << plural(s.files, "file") << ", " << plural(s.templates, "template") << ", "
                       << plural(s.rules, "rule") << ", " << (s.queries == 1 ? std::string("1 query") : std::to_string(s.queries) + " queries")
                       << ", " << plural(s.facts + fact_count, "fact") << "\n";

@@ -20,17 +20,11 @@ struct LintOptions {
 };
 
 int run_lint(const LintOptions& opt) {
-    CompileResult compiled = compile_paths(opt.paths);
-    std::vector<Diagnostic> diags = std::move(compiled.diagnostics);
-    std::shared_ptr<const FactSet> facts;
-    if (compiled.ok() && !opt.facts.empty()) {
-        FactsResult loaded = load_facts(compiled.program, opt.facts);
-        diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-        facts = loaded.facts;
-    }
+    Inputs in = load_inputs(opt.paths, opt.facts);
+    std::vector<Diagnostic> diags = std::move(in.diagnostics);
     const bool errors = count_errors(diags) > 0;
     if (!errors) {
-        std::vector<Diagnostic> warnings = lint(compiled.program, facts.get());
+        std::vector<Diagnostic> warnings = lint(in.program, in.facts.get());
         diags.insert(diags.end(), warnings.begin(), warnings.end());
     }
     if (opt.format == "json") {

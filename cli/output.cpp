@@ -26,6 +26,21 @@ bool use_color(ColorMode mode) {
            std::strcmp(term, "dumb") != 0;
 }
 
+Inputs load_inputs(const std::vector<std::string>& paths, const std::vector<std::string>& fact_files) {
+    CompileResult compiled = compile_paths(paths);
+    Inputs in{compiled.program, nullptr, std::move(compiled.diagnostics)};
+    if (compiled.ok() && !fact_files.empty()) {
+        FactsResult loaded = load_facts(compiled.program, fact_files);
+        in.diagnostics.insert(in.diagnostics.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
+        in.facts = loaded.facts;
+    }
+    return in;
+}
+
+std::string plural(std::uint64_t n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
 std::size_t count_errors(const std::vector<Diagnostic>& diags) {
     std::size_t n = 0;
     for (const auto& d : diags) n += d.severity == Severity::Error;

@@ -1,10 +1,13 @@
 // Printing diagnostics for the subcommands: text on stderr (coloured on a terminal), or JSON.
 #pragma once
 
+#include <demarche/compile.hpp>
 #include <demarche/diagnostic.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,19 @@ void print_diagnostics(const std::vector<Diagnostic>& diags, bool color);
 
 /// A JSON array text of the diagnostics, for `--format json`.
 std::string diagnostics_json(const std::vector<Diagnostic>& diags);
+
+/// The rules and facts a command works on, with every diagnostic found reading them.
+struct Inputs {
+    ProgramPtr program;                    ///< null when the rules have errors
+    std::shared_ptr<const FactSet> facts;  ///< null without fact files or when they have errors
+    std::vector<Diagnostic> diagnostics;
+};
+
+/// Compiles PATHs and, when that succeeds, reads the fact files against the program.
+Inputs load_inputs(const std::vector<std::string>& paths, const std::vector<std::string>& fact_files);
+
+/// "1 fact", "3 facts".
+std::string plural(std::uint64_t n, const char* word);
 
 /// Number of errors (not warnings) in `diags`.
 std::size_t count_errors(const std::vector<Diagnostic>& diags);

@@ -53,29 +53,17 @@ public:
     }
 };
 
-/// Compiles the rules and reads the fact files; prints diagnostics. Null on errors.
 // Compiles and loads; prints the diagnostics. `program_out` and `facts_out`, when given,
 // receive what the session runs on (an explanation recorder needs them).
 std::unique_ptr<Session> open_session(const std::vector<std::string>& paths, const std::vector<std::string>& facts,
                                       bool color, ProgramPtr* program_out = nullptr,
                                       std::shared_ptr<const FactSet>* facts_out = nullptr) {
-    CompileResult compiled = compile_paths(paths);
-    std::vector<Diagnostic> diags = std::move(compiled.diagnostics);
-    std::shared_ptr<const FactSet> fact_set;
-    if (compiled.ok() && !facts.empty()) {
-        FactsResult loaded = load_facts(compiled.program, facts);
-        diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-        fact_set = loaded.facts;
-    }
-    print_diagnostics(diags, color);
-    if (count_errors(diags) > 0) return nullptr;
-    if (program_out != nullptr) *program_out = compiled.program;
-    if (facts_out != nullptr) *facts_out = fact_set;
-    return std::make_unique<Session>(compiled.program, fact_set);
-}
-
-std::string plural(std::uint64_t n, const char* word) {
-    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+    Inputs in = load_inputs(paths, facts);
+    print_diagnostics(in.diagnostics, color);
+    if (count_errors(in.diagnostics) > 0) return nullptr;
+    if (program_out != nullptr) *program_out = in.program;
+    if (facts_out != nullptr) *facts_out = in.facts;
+    return std::make_unique<Session>(in.program, in.facts);
 }
 
 // How the run ended, as the end of the "Fired N activations" line.

@@ -45,18 +45,11 @@ std::optional<std::string> find_dot() {
 /// Compiles, loads the facts and runs with a recorder attached; prints diagnostics.
 /// Returns the exit status so far: 0, 1 after a runtime error, 2 on bad input.
 int record_run(const WhyCliOptions& opt, bool color, std::unique_ptr<explain::Recorder>& recorder) {
-    CompileResult compiled = compile_paths(opt.paths);
-    std::vector<Diagnostic> diags = std::move(compiled.diagnostics);
-    std::shared_ptr<const FactSet> fact_set;
-    if (compiled.ok() && !opt.facts.empty()) {
-        FactsResult loaded = load_facts(compiled.program, opt.facts);
-        diags.insert(diags.end(), loaded.diagnostics.begin(), loaded.diagnostics.end());
-        fact_set = loaded.facts;
-    }
-    print_diagnostics(diags, color);
-    if (count_errors(diags) > 0) return exit_input;
-    Session session(compiled.program, fact_set);
-    recorder = std::make_unique<explain::Recorder>(compiled.program, fact_set);
+    Inputs in = load_inputs(opt.paths, opt.facts);
+    print_diagnostics(in.diagnostics, color);
+    if (count_errors(in.diagnostics) > 0) return exit_input;
+    Session session(in.program, in.facts);
+    recorder = std::make_unique<explain::Recorder>(in.program, in.facts);
     RunOptions options;
     options.strategy = strategy_named(opt.strategy).value_or(Strategy::Depth);
     options.max_fires = opt.max_fires;
