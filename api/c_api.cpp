@@ -3,8 +3,14 @@
 #include <demarche/demarche.h>
 
 #include <demarche/compile.hpp>
+#include <demarche/explain.hpp>
+#include <demarche/function.hpp>
 #include <demarche/json.hpp>
 #include <demarche/session.hpp>
+
+#include "dsl/program.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <cstring>
@@ -31,33 +37,51 @@ public:
     demarche_event_fn fn = nullptr;
     void* user_data = nullptr;
 
-    void on_assert(const demarche::FactInfo& f) override { send("assert", fact_text(f)); }
-    void on_retract(const demarche::FactInfo& f) override { send("retract", fact_text(f)); }
-    void on_activate(const demarche::ActivationInfo& a) override {
+    void on_assert(const demarche::FactView& f) override { send("assert", fact_text(f)); }
+    void on_retract(const demarche::FactView& f) override { send("retract", fact_text(f)); }
+    void on_activate(const demarche::ActivationView& a) override {
         send("activate", demarche::format_activation(a));
     }
-    void on_deactivate(const demarche::ActivationInfo& a) override {
+    void on_deactivate(const demarche::ActivationView& a) override {
         send("deactivate", demarche::format_activation(a));
     }
-    void on_fire(std::uint64_t n, const demarche::ActivationInfo& a) override {
+    void on_fire(std::uint64_t n, const demarche::ActivationView& a) override {
         send("fire", std::to_string(n) + " " + demarche::format_activation(a));
     }
     void on_print(const std::string& line) override { send("print", line); }
 
 private:
-    static std::string fact_text(const demarche::FactInfo& f) {
-        return "f-" + std::to_string(f.id) + " " + demarche::format_fact(f);
+    static std::string fact_text(const demarche::FactView& f) {
+        return "f-" + std::to_string(f.id()) + " " + demarche::format_fact(f);
     }
-    void send(const char* kind, const std::string& text) const { fn(user_data, kind, text.c_str()); }
+    // Null-safe: a recording session forwards to it whether a callback is set or not.
+    void send(const char* kind, const std::string& text) const {
+        if (fn) fn(user_data, kind, text.c_str());
+    }
 };
 
 }  // namespace
 
 struct demarche_session {
+    demarche_session(demarche::ProgramPtr program, std::shared_ptr<const demarche::FactSet> input)
+        : session(program, input), facts(std::move(input)) {}
     demarche::Session session;
-    demarche::RunResult result;
-    bool ran = false;
+    std::shared_ptr<const demarche::FactSet> facts;  // for the recorder
+    demarche::RunResult result;                      // of the last run
+    bool started = false;                            // a run or change happened
+    bool recording = false;
+    std::unique_ptr<demarche::explain::Recorder> recorder;
     CallbackObserver observer;
+};
+
+struct demarche_functions {
+    std::shared_ptr<demarche::FunctionRegistry> registry = std::make_shared<demarche::FunctionRegistry>();
+};
+
+struct demarche_result {
+    std::optional<demarche::Value> value;
+    std::optional<std::string> error;
+    bool set = false;
 };
 
 struct demarche_diagnostics {
@@ -187,6 +211,142 @@ void clear(T** out) {
     if (out) *out = nullptr;
 }
 
+// The first run or change fixes how the session is observed: a recorder (which passes the
+// events on to the callback) when recording, else the callback alone.
+void prepare(demarche_session& s) {
+    if (!s.started) {
+        s.started = true;
+        if (s.recording)
+            s.recorder = std::make_unique<demarche::explain::Recorder>(s.session.program(), s.facts, &s.observer);
+    }
+    demarche::Observer* observer = s.recorder ? static_cast<demarche::Observer*>(s.recorder.get())
+                                              : (s.observer.fn ? &s.observer : nullptr);
+    s.session.set_observer(observer);
+}
+
+demarche_status change_failed(const demarche_session& s, const std::string& message) {
+    return fail(s.session.failure() ? DEMARCHE_ERROR_RUNTIME : DEMARCHE_ERROR_FACT, message);
+}
+
+// A JSON value for a field: a string is a symbol or a string as the field's type says.
+bool json_to_value(const nlohmann::json& j, demarche::ValueType type, const std::string& field, demarche::Value& out,
+                   std::string& error) {
+    if (j.is_string()) {
+        const auto& text = j.get_ref<const std::string&>();
+        if (type == demarche::ValueType::Symbol)
+            out = demarche::Symbol::intern(text);
+        else
+            out = text;
+        return true;
+    }
+    if (j.is_boolean()) {
+        out = j.get<bool>();
+        return true;
+    }
+    if (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) {
+        error = "field '" + field + "': " + j.dump() + " is out of the int64 range";
+        return false;
+    }
+    if (j.is_number_integer()) {
+        out = j.get<std::int64_t>();
+        return true;
+    }
+    if (j.is_number_float()) {
+        out = j.get<double>();
+        return true;
+    }
+    error = "field '" + field + "': JSON " + std::string(j.type_name()) + " is not a fact value";
+    return false;
+}
+
+// Reads {FIELD: VALUE, ...} for template `t` (null when unknown: strings become strings,
+// and the session reports the template).
+bool json_fields(const nlohmann::json& slots, const demarche::dsl::Template* t, demarche::FieldValues& out,
+                 std::string& error) {
+    if (!slots.is_object()) {
+        error = "the fields must be a JSON object {FIELD: VALUE, ...}";
+        return false;
+    }
+    for (const auto& item : slots.items()) {
+        demarche::ValueType type = demarche::ValueType::Any;
+        if (t) {
+            if (auto i = t->field_index(item.key()))
+                type = static_cast<demarche::ValueType>(t->fields[*i].type);
+        }
+        demarche::Value v(false);
+        if (!json_to_value(item.value(), type, item.key(), v, error)) return false;
+        out.emplace_back(item.key(), std::move(v));
+    }
+    return true;
+}
+
+bool parse_json(const char* text, nlohmann::json& out, std::string& error) {
+    try {
+        out = nlohmann::json::parse(text);
+        return true;
+    } catch (const nlohmann::json::exception& e) {
+        error = std::string("invalid JSON: ") + e.what();
+        return false;
+    }
+}
+
+demarche_value c_value(const demarche::Value& v) {
+    demarche_value out{DEMARCHE_TYPE_ANY, nullptr, 0, 0.0, 0};
+    out.type = static_cast<demarche_type>(demarche::kind_of(v));
+    if (auto* sym = boost::variant2::get_if<demarche::Symbol>(&v)) out.text = sym->name().c_str();
+    if (auto* str = boost::variant2::get_if<std::string>(&v)) out.text = str->c_str();
+    if (auto* i = boost::variant2::get_if<std::int64_t>(&v)) out.int_value = *i;
+    if (auto* d = boost::variant2::get_if<double>(&v)) out.float_value = *d;
+    if (auto* b = boost::variant2::get_if<bool>(&v)) out.bool_value = *b ? 1 : 0;
+    return out;
+}
+
+void set_result(demarche_result* r, demarche::Value v) {
+    if (!r) return;
+    if (r->set) {
+        r->error = "the function set its result twice";
+        return;
+    }
+    r->set = true;
+    r->value = std::move(v);
+}
+
+bool set_text_result(demarche_result* r, const char* text) {
+    if (!r) return false;
+    if (!text || !valid_utf8(text)) {
+        r->set = true;
+        r->error = "the function's result text is NULL or not valid UTF-8";
+        return false;
+    }
+    return true;
+}
+
+demarche_status explain(const demarche_session* session, const char* target, const char* format, bool why,
+                        char** out_text) {
+    clear(out_text);
+    return guarded([&] {
+        demarche_status status = DEMARCHE_OK;
+        if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
+        if (!out_text) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "out_text is NULL");
+        if (!check_text(target, why ? "the target" : "the pattern", status)) return status;
+        if (format && !check_text(format, "the format", status)) return status;
+        std::optional<demarche::explain::Format> f = demarche::explain::format_named(format ? format : "text");
+        if (!f || (!why && *f == demarche::explain::Format::Dot))
+            return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, std::string("unknown format '") + format + "' (expected text, json" +
+                                                             (why ? " or dot)" : ")"));
+        if (!session->recorder)
+            return fail(DEMARCHE_ERROR_STATE, session->recording ? "nothing was recorded yet: run the session first"
+                                                                 : "recording is off: call demarche_session_set_recording "
+                                                                   "before the first run");
+        demarche::explain::Report r = why ? demarche::explain::why(*session->recorder, target, *f)
+                                          : demarche::explain::why_not(*session->recorder, target, *f);
+        if (r.status == 2) return fail(DEMARCHE_ERROR_QUERY, first_error(r.diagnostics));
+        if (r.status != 0) return fail(DEMARCHE_ERROR_QUERY, r.output.empty() ? "no fact matches" : r.output);
+        *out_text = copy_string(r.output);
+        return DEMARCHE_OK;
+    });
+}
+
 }  // namespace
 
 extern "C" {
@@ -202,6 +362,7 @@ const char* demarche_status_name(demarche_status status) {
     case DEMARCHE_ERROR_QUERY: return "query error";
     case DEMARCHE_ERROR_STATE: return "invalid state";
     case DEMARCHE_ERROR_INTERNAL: return "internal error";
+    case DEMARCHE_ERROR_FACT: return "fact error";
     }
     return "unknown status";
 }
@@ -212,6 +373,17 @@ void demarche_string_free(char* text) { std::free(text); }
 
 demarche_status demarche_compile_paths(const char* const* paths, size_t count, demarche_program** out_program,
                                        demarche_diagnostics** out_diagnostics) {
+    return demarche_compile_paths_with(paths, count, nullptr, out_program, out_diagnostics);
+}
+
+demarche_status demarche_compile_string(const char* text, const char* name, demarche_program** out_program,
+                                        demarche_diagnostics** out_diagnostics) {
+    return demarche_compile_string_with(text, name, nullptr, out_program, out_diagnostics);
+}
+
+demarche_status demarche_compile_paths_with(const char* const* paths, size_t count,
+                                            const demarche_functions* functions, demarche_program** out_program,
+                                            demarche_diagnostics** out_diagnostics) {
     clear(out_program);
     clear(out_diagnostics);
     return guarded([&] {
@@ -219,12 +391,14 @@ demarche_status demarche_compile_paths(const char* const* paths, size_t count, d
         if (!out_program) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "out_program is NULL");
         std::vector<std::string> list;
         if (!read_list(paths, count, "a path", list, status)) return status;
-        return finish_compile(demarche::compile_paths(list), out_program, out_diagnostics);
+        demarche::CompileOptions options;
+        if (functions) options.functions = functions->registry;
+        return finish_compile(demarche::compile_paths(list, options), out_program, out_diagnostics);
     });
 }
 
-demarche_status demarche_compile_string(const char* text, const char* name, demarche_program** out_program,
-                                        demarche_diagnostics** out_diagnostics) {
+demarche_status demarche_compile_string_with(const char* text, const char* name, const demarche_functions* functions,
+                                             demarche_program** out_program, demarche_diagnostics** out_diagnostics) {
     clear(out_program);
     clear(out_diagnostics);
     return guarded([&] {
@@ -232,12 +406,79 @@ demarche_status demarche_compile_string(const char* text, const char* name, dema
         if (!out_program) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "out_program is NULL");
         if (!check_text(text, "the rule text", status)) return status;
         if (name && !check_text(name, "the name", status)) return status;
-        return finish_compile(demarche::compile_string(text, name ? name : "<string>"), out_program,
+        demarche::CompileOptions options;
+        if (functions) options.functions = functions->registry;
+        return finish_compile(demarche::compile_string(text, name ? name : "<string>", options), out_program,
                               out_diagnostics);
     });
 }
 
 void demarche_program_free(demarche_program* program) { delete program; }
+
+demarche_status demarche_functions_new(demarche_functions** out_functions) {
+    clear(out_functions);
+    return guarded([&] {
+        if (!out_functions) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "out_functions is NULL");
+        *out_functions = new demarche_functions;
+        return DEMARCHE_OK;
+    });
+}
+
+void demarche_functions_free(demarche_functions* functions) { delete functions; }
+
+demarche_status demarche_functions_add(demarche_functions* functions, const char* name, const demarche_type* params,
+                                       size_t param_count, demarche_type result, demarche_function_fn fn,
+                                       void* user_data) {
+    return guarded([&] {
+        demarche_status status = DEMARCHE_OK;
+        if (!functions) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "functions is NULL");
+        if (!check_text(name, "the function name", status)) return status;
+        if (param_count > 0 && !params) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "params is NULL");
+        if (!fn) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "fn is NULL");
+        auto valid_type = [](demarche_type t) { return t >= DEMARCHE_TYPE_SYMBOL && t <= DEMARCHE_TYPE_ANY; };
+        std::vector<demarche::ValueType> types;
+        for (std::size_t i = 0; i < param_count; ++i) {
+            if (!valid_type(params[i]))
+                return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "parameter " + std::to_string(i + 1) + " has no valid type");
+            types.push_back(static_cast<demarche::ValueType>(params[i]));
+        }
+        if (!valid_type(result)) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "the result has no valid type");
+        // The C function never throws; whatever it sets becomes the call's result.
+        auto call = [fn, user_data](std::span<const demarche::Value> args) -> demarche::FunctionResult {
+            std::vector<demarche_value> c_args;
+            c_args.reserve(args.size());
+            for (const demarche::Value& v : args) c_args.push_back(c_value(v));
+            demarche_result r;
+            fn(user_data, c_args.data(), c_args.size(), &r);
+            if (r.error) return demarche::FunctionResult::error(*r.error);
+            if (!r.value) return demarche::FunctionResult::error("the function set no result");
+            return *r.value;
+        };
+        if (auto error = functions->registry->add(name, std::move(types), static_cast<demarche::ValueType>(result), call))
+            return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, *error);
+        return DEMARCHE_OK;
+    });
+}
+
+void demarche_result_symbol(demarche_result* result, const char* text) {
+    if (set_text_result(result, text)) set_result(result, demarche::Symbol::intern(text));
+}
+
+void demarche_result_string(demarche_result* result, const char* text) {
+    if (set_text_result(result, text)) set_result(result, std::string(text));
+}
+
+void demarche_result_int(demarche_result* result, int64_t value) { set_result(result, value); }
+
+void demarche_result_float(demarche_result* result, double value) { set_result(result, value); }
+
+void demarche_result_bool(demarche_result* result, int value) { set_result(result, value != 0); }
+
+void demarche_result_error(demarche_result* result, const char* message) {
+    if (!result) return;
+    result->set = true;
+    result->error = message && valid_utf8(message) ? message : "the function failed (no valid message)";
+}
 
 size_t demarche_diagnostics_count(const demarche_diagnostics* diagnostics) {
     return diagnostics ? diagnostics->list.size() : 0;
@@ -314,8 +555,7 @@ demarche_status demarche_session_new(const demarche_program* program, const dema
         if (!out_session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "out_session is NULL");
         if (facts && facts->program != program->program)
             return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "the facts were loaded for another program");
-        *out_session = new demarche_session{demarche::Session(program->program, facts ? facts->facts : nullptr),
-                                            {}, false, {}};
+        *out_session = new demarche_session(program->program, facts ? facts->facts : nullptr);
         return DEMARCHE_OK;
     });
 }
@@ -328,7 +568,6 @@ demarche_status demarche_session_run(demarche_session* session, const char* stra
     return guarded([&] {
         demarche_status status = DEMARCHE_OK;
         if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
-        if (session->ran) return fail(DEMARCHE_ERROR_STATE, "the session has already run; create a new one");
         demarche::RunOptions options;
         if (strategy) {
             if (!check_text(strategy, "the strategy", status)) return status;
@@ -339,8 +578,7 @@ demarche_status demarche_session_run(demarche_session* session, const char* stra
             options.strategy = *s;
         }
         if (max_fires >= 0) options.max_fires = static_cast<std::uint64_t>(max_fires);
-        if (session->observer.fn) options.observer = &session->observer;
-        session->ran = true;
+        prepare(*session);
         session->result = session->session.run(options);
         const demarche::RunResult& r = session->result;
         if (out_result) *out_result = demarche_run_result{r.fired, r.halted ? 1 : 0, r.complete ? 1 : 0};
@@ -401,6 +639,96 @@ demarche_status demarche_session_query_json(const demarche_session* session, con
         *out_json = copy_string(demarche::query_to_json(name, q));
         return DEMARCHE_OK;
     });
+}
+
+demarche_status demarche_session_assert_json(demarche_session* session, const char* fact_json, uint64_t* out_id) {
+    if (out_id) *out_id = 0;
+    return guarded([&] {
+        demarche_status status = DEMARCHE_OK;
+        if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
+        if (!check_text(fact_json, "the fact", status)) return status;
+        nlohmann::json j;
+        std::string error;
+        if (!parse_json(fact_json, j, error)) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, error);
+        if (!j.is_object() || !j.contains("template") || !j["template"].is_string())
+            return fail(DEMARCHE_ERROR_FACT, R"(expected a fact object {"template": NAME, "slots": {FIELD: VALUE}})");
+        for (const auto& item : j.items())
+            if (item.key() != "template" && item.key() != "slots")
+                return fail(DEMARCHE_ERROR_FACT, "unexpected key \"" + item.key() + "\" in the fact object");
+        const auto& name = j["template"].get_ref<const std::string&>();
+        demarche::FieldValues fields;
+        const demarche::dsl::Template* t = session->session.program()->find_template(name);
+        if (j.contains("slots") && !json_fields(j["slots"], t, fields, error)) return fail(DEMARCHE_ERROR_FACT, error);
+        prepare(*session);
+        demarche::FactResult r = session->session.assert_fact(name, fields);
+        if (!r.ok()) return change_failed(*session, *r.error);
+        if (out_id) *out_id = r.id;
+        return DEMARCHE_OK;
+    });
+}
+
+demarche_status demarche_session_assert_facts(demarche_session* session, const demarche_facts* facts) {
+    return guarded([&] {
+        if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
+        if (!facts) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "facts is NULL");
+        if (facts->program != session->session.program())
+            return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "the facts were loaded for another program");
+        prepare(*session);
+        demarche::FactsAsserted r = session->session.assert_facts(*facts->facts);
+        if (!r.ok()) return change_failed(*session, *r.error);
+        return DEMARCHE_OK;
+    });
+}
+
+demarche_status demarche_session_retract(demarche_session* session, uint64_t id) {
+    return guarded([&] {
+        if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
+        prepare(*session);
+        demarche::FactResult r = session->session.retract(id);
+        if (!r.ok()) return change_failed(*session, *r.error);
+        return DEMARCHE_OK;
+    });
+}
+
+demarche_status demarche_session_modify_json(demarche_session* session, uint64_t id, const char* changes_json,
+                                             uint64_t* out_id) {
+    if (out_id) *out_id = 0;
+    return guarded([&] {
+        demarche_status status = DEMARCHE_OK;
+        if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
+        if (!check_text(changes_json, "the changes", status)) return status;
+        nlohmann::json j;
+        std::string error;
+        if (!parse_json(changes_json, j, error)) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, error);
+        prepare(*session);
+        std::optional<demarche::FactInfo> old = session->session.fact(id);
+        const demarche::dsl::Template* t =
+            old ? session->session.program()->find_template(old->template_name) : nullptr;
+        demarche::FieldValues changes;
+        if (!json_fields(j, t, changes, error)) return fail(DEMARCHE_ERROR_FACT, error);
+        demarche::FactResult r = session->session.modify(id, changes);
+        if (!r.ok()) return change_failed(*session, *r.error);
+        if (out_id) *out_id = r.id;
+        return DEMARCHE_OK;
+    });
+}
+
+demarche_status demarche_session_set_recording(demarche_session* session, int on) {
+    if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
+    if (session->started)
+        return fail(DEMARCHE_ERROR_STATE, "recording must be set before the first run or change");
+    session->recording = on != 0;
+    return DEMARCHE_OK;
+}
+
+demarche_status demarche_session_why(const demarche_session* session, const char* target, const char* format,
+                                     char** out_text) {
+    return explain(session, target, format, true, out_text);
+}
+
+demarche_status demarche_session_why_not(const demarche_session* session, const char* pattern, const char* format,
+                                         char** out_text) {
+    return explain(session, pattern, format, false, out_text);
 }
 
 }  // extern "C"

@@ -52,6 +52,8 @@ std::string run_to_json(const RunResult& result, const std::vector<FactInfo>& fa
     out["fired"] = result.fired;
     out["halted"] = result.halted;
     out["complete"] = result.complete;
+    // Beyond the contract's keys: which limit (or error) ended an incomplete run.
+    out["stop_reason"] = std::string(to_string(result.stop_reason));
     out["output"] = result.output;
     out["facts"] = facts_json(facts);
     return dump(out);

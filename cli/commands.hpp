@@ -17,9 +17,11 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner add_check_command(CLI::App& root);
 CommandRunner add_lint_command(CLI::App& root);
+CommandRunner add_fmt_command(CLI::App& root);
 CommandRunner add_run_command(CLI::App& root);
 CommandRunner add_query_command(CLI::App& root);
 CommandRunner add_why_command(CLI::App& root);
 CommandRunner add_why_not_command(CLI::App& root);
+CommandRunner add_test_command(CLI::App& root);
 
 }  // namespace demarche::cli

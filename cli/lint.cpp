@@ -49,8 +49,9 @@ CommandRunner add_lint_command(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("lint", "Warn about rules that are valid but probably wrong");
     cmd->footer(
         "Warns about templates nothing uses, patterns whose constraints contradict each other and\n"
-        "rules with the same conditions; with --facts, also about rules that can never fire because\n"
-        "nothing asserts or gives a fact they need.\n"
+        "rules with the same conditions, and pairs of rules of equal salience where one can stop the\n"
+        "other from firing, so agenda order decides the outcome; with --facts, also about rules that\n"
+        "can never fire because nothing asserts or gives a fact they need (docs/lint-and-fmt.md).\n"
         "Exit status: 0 when clean, 1 when there are warnings, 2 when the input has errors.");
     cmd->add_option("PATH", opt->paths, "Rule files, or folders holding .rules files")->required();
     cmd->add_option("--facts", opt->facts, "The fact files the rules will run on (.facts or .json); repeatable");

@@ -26,10 +26,12 @@ int main(int argc, char** argv) {
     auto add = [&](CommandRunner runner) { runners[app.get_subcommands({}).back()] = std::move(runner); };
     add(add_check_command(app));
     add(add_lint_command(app));
+    add(add_fmt_command(app));
     add(add_run_command(app));
     add(add_query_command(app));
     add(add_why_command(app));
     add(add_why_not_command(app));
+    add(add_test_command(app));
 
     std::string help_topic;
     CLI::App* help = app.add_subcommand("help", "Show help for demarche or one of its commands");

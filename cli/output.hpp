@@ -1,13 +1,18 @@
-// Printing diagnostics for the subcommands: text on stderr (coloured on a terminal), or JSON.
+// What the subcommands share: printing diagnostics (text on stderr, coloured on a
+// terminal, or JSON), loading inputs, the run limits and Ctrl-C, and `--output FILE`.
 #pragma once
 
 #include <demarche/compile.hpp>
 #include <demarche/diagnostic.hpp>
+#include <demarche/session.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +47,45 @@ std::string plural(std::uint64_t n, const char* word);
 
 /// Number of errors (not warnings) in `diags`.
 std::size_t count_errors(const std::vector<Diagnostic>& diags);
+
+/// The limits of every command that runs the rules (run, query, why, why-not).
+struct RunLimits {
+    std::optional<std::uint64_t> max_fires;
+    std::optional<double> timeout;  ///< seconds, finite and not negative
+    std::optional<std::uint64_t> max_facts;
+};
+
+/// Adds `--max-fires N`, `--timeout SECONDS` and `--max-facts N` to a subcommand.
+void add_limit_options(CLI::App& cmd, RunLimits& limits);
+
+/// Copies `limits` into `options` and points `options.cancel` at the flag that Ctrl-C
+/// sets while an InterruptScope is alive.
+void apply_limits(const RunLimits& limits, RunOptions& options);
+
+/// While alive, the first Ctrl-C (SIGINT) only sets the flag that apply_limits hands to
+/// the run, which then stops between two firings; a second Ctrl-C ends the process as
+/// usual. The previous handler comes back at the end of the scope. One scope at a time.
+class InterruptScope {
+public:
+    InterruptScope();
+    ~InterruptScope();
+    InterruptScope(const InterruptScope&) = delete;
+    InterruptScope& operator=(const InterruptScope&) = delete;
+};
+
+/// Why an incomplete run stopped, for messages: "stopped at the fire limit of 5",
+/// "stopped by the timeout of 0.5 s", ...; empty for a complete run.
+std::string stop_description(const RunResult& result, const RunLimits& limits);
+
+/// Adds `--output FILE` to a subcommand.
+void add_output_option(CLI::App& cmd, std::optional<std::string>& file);
+
+/// Runs `command` and returns its exit status. With a file, everything the command (or a
+/// program it starts) writes to stdout goes to a new temporary file in the file's folder,
+/// renamed over the file once the command is done, so readers see the old file or the
+/// whole new one. When the command returns exit status 2 (bad input: nothing ran) the
+/// temporary file is removed and the file is left as it was. A file that cannot be
+/// created gives a message and status 2 before the command runs.
+int with_output(const std::optional<std::string>& file, const std::function<int()>& command);
 
 }  // namespace demarche::cli

@@ -24,8 +24,9 @@ struct RunCliOptions {
     std::vector<std::string> paths;
     std::vector<std::string> facts;
     std::string strategy = "depth";
-    std::optional<std::uint64_t> max_fires;
+    RunLimits limits;
     std::string format = "text";
+    std::optional<std::string> output;
     bool trace = false;
     bool quiet = false;
     std::optional<std::string> explain;  ///< `--explain TARGET`
@@ -35,20 +36,26 @@ struct RunCliOptions {
 struct QueryCliOptions {
     std::vector<std::string> items;  ///< PATH... NAME ARG...
     std::vector<std::string> facts;
+    RunLimits limits;
     std::string format = "text";
+    std::optional<std::string> output;
     ColorMode color = ColorMode::Auto;
 };
 
 std::string fact_line(const FactInfo& f) { return "f-" + std::to_string(f.id) + " " + format_fact(f); }
 
 /// Prints the events of a run in the style of CLIPS's `watch facts activations rules`.
+/// Lines printed by rules go to stdout with the results, so it does not ask for them.
 class TracePrinter final : public Observer {
 public:
-    void on_assert(const FactInfo& f) override { std::cerr << "==> " << fact_line(f) << "\n"; }
-    void on_retract(const FactInfo& f) override { std::cerr << "<== " << fact_line(f) << "\n"; }
-    void on_activate(const ActivationInfo& a) override { std::cerr << "+A " << format_activation(a) << "\n"; }
-    void on_deactivate(const ActivationInfo& a) override { std::cerr << "-A " << format_activation(a) << "\n"; }
-    void on_fire(std::uint64_t n, const ActivationInfo& a) override {
+    TracePrinter()
+        : Observer(EventKind::Assert | EventKind::Retract | EventKind::Activate | EventKind::Deactivate |
+                   EventKind::Fire) {}
+    void on_assert(const FactView& f) override { std::cerr << "==> f-" << f.id() << " " << format_fact(f) << "\n"; }
+    void on_retract(const FactView& f) override { std::cerr << "<== f-" << f.id() << " " << format_fact(f) << "\n"; }
+    void on_activate(const ActivationView& a) override { std::cerr << "+A " << format_activation(a) << "\n"; }
+    void on_deactivate(const ActivationView& a) override { std::cerr << "-A " << format_activation(a) << "\n"; }
+    void on_fire(std::uint64_t n, const ActivationView& a) override {
         std::cerr << "FIRE " << n << " " << format_activation(a) << "\n";
     }
 };
@@ -68,8 +75,7 @@ std::unique_ptr<Session> open_session(const std::vector<std::string>& paths, con
 
 // How the run ended, as the end of the "Fired N activations" line.
 std::string ending(const RunResult& r, const RunCliOptions& opt) {
-    if (r.error) return "; incomplete: stopped by a runtime error";
-    if (!r.complete) return "; incomplete: stopped at the fire limit of " + std::to_string(opt.max_fires.value_or(0));
+    if (!r.complete) return "; incomplete: " + stop_description(r, opt.limits);
     if (r.halted) return " (halted)";
     return "";
 }
@@ -117,7 +123,7 @@ int run_run(const RunCliOptions& opt) {
     }
     RunOptions options;
     options.strategy = strategy_named(opt.strategy).value_or(Strategy::Depth);
-    options.max_fires = opt.max_fires;
+    apply_limits(opt.limits, options);
     TracePrinter trace;
     if (opt.trace) options.observer = &trace;
     // Recording costs time, so it happens only when an explanation is asked for.
@@ -126,7 +132,11 @@ int run_run(const RunCliOptions& opt) {
         recorder.emplace(program, fact_set, options.observer);
         options.observer = &*recorder;
     }
-    RunResult result = session->run(options);
+    RunResult result;
+    {
+        InterruptScope interrupt;
+        result = session->run(options);
+    }
     if (opt.trace)
         std::cerr << "END fired=" << result.fired << " halted=" << (result.halted ? "true" : "false")
                   << " complete=" << (result.complete ? "true" : "false") << "\n";
@@ -173,7 +183,13 @@ int run_query(const QueryCliOptions& opt) {
 
     std::unique_ptr<Session> session = open_session(paths, opt.facts, color);
     if (!session) return exit_input;
-    RunResult run = session->run();
+    RunOptions options;
+    apply_limits(opt.limits, options);
+    RunResult run;
+    {
+        InterruptScope interrupt;
+        run = session->run(options);
+    }
     if (run.error) {
         std::cerr << render_diagnostic(*run.error, color);
         return exit_runtime;
@@ -183,9 +199,14 @@ int run_query(const QueryCliOptions& opt) {
         std::cerr << "demarche query: " << *q.error << "\n";
         return exit_input;
     }
+    // Answers over the facts so far still help, but the status says they may be partial.
+    const int status = run.complete ? exit_ok : exit_runtime;
+    if (!run.complete)
+        std::cerr << "demarche query: incomplete run, " << stop_description(run, opt.limits)
+                  << "; the answers cover the facts derived so far\n";
     if (opt.format == "json") {
         std::cout << query_to_json(name, q) << "\n";
-        return exit_ok;
+        return status;
     }
     for (const auto& row : q.rows) {
         for (std::size_t k = 0; k < row.size(); ++k)
@@ -193,7 +214,7 @@ int run_query(const QueryCliOptions& opt) {
         std::cout << (row.empty() ? "yes\n" : "\n");
     }
     std::cout << plural(q.rows.size(), "answer") << ".\n";
-    return exit_ok;
+    return status;
 }
 
 }  // namespace
@@ -201,14 +222,15 @@ int run_query(const QueryCliOptions& opt) {
 CommandRunner add_run_command(CLI::App& root) {
     auto opt = std::make_shared<RunCliOptions>();
     CLI::App* cmd = root.add_subcommand("run", "Run the rules over the facts and print the conclusions");
-    cmd->footer("Exit status: 0 when the run completed, 1 on a runtime error or when the fire limit\n"
-                "stopped it, 2 when the input has errors (nothing is run then).");
+    cmd->footer("Exit status: 0 when the run completed, 1 on a runtime error or when a limit or\n"
+                "Ctrl-C stopped it (the facts so far are printed), 2 when the input has errors\n"
+                "(nothing is run then).");
     cmd->add_option("PATH", opt->paths, "Rule files, or folders holding .rules files")->required();
     cmd->add_option("--facts", opt->facts, "A fact file (.facts or .json) to assert; repeatable");
     cmd->add_option("--strategy", opt->strategy, "Conflict resolution: depth, breadth, lex or mea")
         ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
         ->default_str("depth");
-    cmd->add_option("--max-fires", opt->max_fires, "Stop after this many rule firings");
+    add_limit_options(*cmd, opt->limits);
     cmd->add_option("--format", opt->format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");
@@ -217,8 +239,9 @@ CommandRunner add_run_command(CLI::App& root) {
                     "After the run, explain TARGET as 'demarche why' does (a fact id, template or pattern)");
     cmd->add_flag("-q,--quiet", opt->quiet,
                   "Print only one summary line: firings, facts, and the seconds the command took");
+    add_output_option(*cmd, opt->output);
     add_color_option(*cmd, opt->color);
-    return [opt] { return run_run(*opt); };
+    return [opt] { return with_output(opt->output, [&opt] { return run_run(*opt); }); };
 }
 
 CommandRunner add_query_command(CLI::App& root) {
@@ -231,8 +254,10 @@ CommandRunner add_query_command(CLI::App& root) {
     cmd->add_option("--format", opt->format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}))
         ->default_str("text");
+    add_limit_options(*cmd, opt->limits);
+    add_output_option(*cmd, opt->output);
     add_color_option(*cmd, opt->color);
-    return [opt] { return run_query(*opt); };
+    return [opt] { return with_output(opt->output, [&opt] { return run_query(*opt); }); };
 }
 
 }  // namespace demarche::cli

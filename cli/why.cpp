@@ -23,7 +23,8 @@ struct WhyCliOptions {
     std::vector<std::string> facts;
     std::string format = "text";
     std::string strategy = "depth";
-    std::optional<std::uint64_t> max_fires;
+    RunLimits limits;
+    std::optional<std::string> output;
     unsigned depth = 2;
     ColorMode color = ColorMode::Auto;
 };
@@ -52,11 +53,21 @@ int record_run(const WhyCliOptions& opt, bool color, std::unique_ptr<explain::Re
     recorder = std::make_unique<explain::Recorder>(in.program, in.facts);
     RunOptions options;
     options.strategy = strategy_named(opt.strategy).value_or(Strategy::Depth);
-    options.max_fires = opt.max_fires;
+    apply_limits(opt.limits, options);
     options.observer = recorder.get();
-    RunResult result = session.run(options);
+    RunResult result;
+    {
+        InterruptScope interrupt;
+        result = session.run(options);
+    }
     if (result.error) {
         std::cerr << render_diagnostic(*result.error, color);
+        return exit_runtime;
+    }
+    if (!result.complete) {
+        // What was recorded can still be explained, but not as the whole story.
+        std::cerr << "demarche: incomplete run, " << stop_description(result, opt.limits)
+                  << "; the explanation covers the firings so far\n";
         return exit_runtime;
     }
     return exit_ok;
@@ -116,7 +127,8 @@ void add_run_options(CLI::App* cmd, WhyCliOptions& opt) {
     cmd->add_option("--strategy", opt.strategy, "Conflict resolution of the run: depth, breadth, lex or mea")
         ->check(CLI::IsMember({"depth", "breadth", "lex", "mea"}))
         ->default_str("depth");
-    cmd->add_option("--max-fires", opt.max_fires, "Stop the run after this many rule firings");
+    add_limit_options(*cmd, opt.limits);
+    add_output_option(*cmd, opt.output);
     add_color_option(*cmd, opt.color);
 }
 
@@ -127,20 +139,21 @@ CommandRunner add_why_command(CLI::App& root) {
     CLI::App* cmd = root.add_subcommand("why", "Run the rules, then explain how a fact came about");
     cmd->footer("TARGET is a fact id (f-23 or 23), a template name (all its facts), or a pattern such\n"
                 "as 'ceded_initiative(to: Beijing)'. Exit status: 0 explained, 1 no fact matches (or a\n"
-                "runtime error), 2 bad input. See docs/explanations.md.");
+                "runtime error, or a limit stopped the run), 2 bad input. See docs/explanations.md.");
     cmd->add_option("TARGET", opt->target, "A fact id, template name or pattern")->required();
     add_run_options(cmd, *opt);
     cmd->add_option("--format", opt->format, "Output format: text, json, dot or svg (svg needs Graphviz)")
         ->check(CLI::IsMember({"text", "json", "dot", "svg"}))
         ->default_str("text");
-    return [opt] { return run_why(*opt); };
+    return [opt] { return with_output(opt->output, [&opt] { return run_why(*opt); }); };
 }
 
 CommandRunner add_why_not_command(CLI::App& root) {
     auto opt = std::make_shared<WhyCliOptions>();
     CLI::App* cmd = root.add_subcommand("why-not", "Run the rules, then explain why no fact matches a pattern");
     cmd->footer("PATTERN is a template name or a pattern such as 'ceded_initiative(to: Beijing)'.\n"
-                "Exit status: 0 analysed, 1 runtime error, 2 bad input. See docs/explanations.md.");
+                "Exit status: 0 analysed, 1 runtime error or a limit stopped the run, 2 bad input.\n"
+                "See docs/explanations.md.");
     cmd->add_option("PATTERN", opt->target, "A template name or pattern")->required();
     add_run_options(cmd, *opt);
     cmd->add_option("--format", opt->format, "Output format: text or json")
@@ -148,7 +161,7 @@ CommandRunner add_why_not_command(CLI::App& root) {
         ->default_str("text");
     cmd->add_option("--depth", opt->depth, "Levels of rules to look into for missing facts (default 2)")
         ->check(CLI::Range(1u, 8u));
-    return [opt] { return run_why_not(*opt); };
+    return [opt] { return with_output(opt->output, [&opt] { return run_why_not(*opt); }); };
 }
 
 }  // namespace demarche::cli

@@ -221,7 +221,34 @@ struct Query {
     SourceRange range;
 };
 
-using Declaration = boost::variant2::variant<Import, Template, FactsBlock, Rule, Query>;
+/// One line of a test's `expect` section.
+struct Expectation {
+    enum class Kind {
+        Present,  ///< `tmpl(...)`: some fact matches at the end of the run
+        Absent,   ///< `not tmpl(...)` or `not { ... }`: no fact (combination) matches
+        Printed,  ///< `printed "line"`: the run printed this line
+        Fired,    ///< `fired 7`: the run made this many firings
+    };
+    Kind kind = Kind::Present;
+    /// Present: one Pattern; Absent: one NotCondition (a vector so that the printer can lay
+    /// it out like the conditions of a rule); empty for Printed and Fired.
+    std::vector<Condition> condition;
+    Literal value{Value(false), {}};      ///< Printed: the line; Fired: the count as written
+    SourceRange range;
+};
+
+/// `test name ["description"] [strategy s] [given facts...] expect expectations... end`
+/// (an extension of the contract; see docs/language.md, "Tests").
+struct Test {
+    Identifier name;
+    std::optional<std::string> description;
+    std::optional<Identifier> strategy;
+    std::vector<Fact> given;
+    std::vector<Expectation> expectations;
+    SourceRange range;
+};
+
+using Declaration = boost::variant2::variant<Import, Template, FactsBlock, Rule, Query, Test>;
 
 /// One parsed `.rules` file (or the facts of a `.facts` file, as one unnamed block).
 struct File {

@@ -78,6 +78,8 @@ public:
     void declare_param(const ast::Variable& v, std::vector<VarSlot>& params);
     void require_params_bound(const std::vector<ast::Variable>& params);
     std::vector<Condition> conditions(const std::vector<ast::Condition>& conds);
+    /// One condition on its own (a test's expectation).
+    Condition single(const ast::Condition& c) { return condition(c); }
     std::vector<Action> actions(const std::vector<ast::Action>& acts);
     std::vector<VariableInfo> take_variables() { return std::move(variables_); }
 
@@ -90,6 +92,8 @@ private:
     std::optional<Operand> operand(const ast::Term& term, const Template* tmpl, std::optional<FieldIndex> f);
     Expr expr(const ast::Expr& e, unsigned depth);
     Expr value_expr(const ast::Expr& e, const Template* tmpl, std::optional<FieldIndex> f);
+    void user_call(const ast::CallExpr& call, const FunctionSignature& fn, Expr& out);
+    std::optional<FieldType> static_type(const Expr& e) const;
     Action assert_action(const ast::AssertAction& a);
     Action modify_action(const ast::ModifyAction& m);
     std::optional<FieldIndex> modify_field(const ast::ActionArg& arg, const Template* tmpl,
@@ -107,6 +111,7 @@ private:
     std::vector<VariableInfo> variables_;
     std::map<std::string, VarState, std::less<>> vars_;
     std::set<std::string, std::less<>> reported_;  // one report per misused name
+    std::map<VarSlot, FieldType> var_types_;  // the field type a value variable is bound to
     unsigned depth_ = 0;
     bool reported_too_deep_ = false;
 };
@@ -310,6 +315,10 @@ void BodyChecker::constraint(const ast::Constraint& c, const Template* tmpl, std
                     return;
                 }
                 const VarSlot slot = bind_value(*var);
+                // A name bound again (in a sibling group) to another type has no one type.
+                const FieldType type = known ? tmpl->fields[*f].type : FieldType::Any;
+                auto [entry, fresh] = var_types_.emplace(slot, type);
+                if (!fresh && entry->second != type) entry->second = FieldType::Any;
                 if (!known) return;
                 test.kind = FieldTest::Kind::Bind;
                 test.slot = slot;
@@ -383,8 +392,25 @@ Expr BodyChecker::expr(const ast::Expr& e, unsigned depth) {
         out.kind = Expr::Kind::Call;
         const std::string& name = call->function.name;
         const auto fn = builtin_named(name);
+        const FunctionSignature* user = !fn && program_.functions ? program_.functions->find(name) : nullptr;
+        if (user) {
+            user_call(*call, *user, out);
+            for (const ast::ExprPtr& arg : call->args)
+                if (arg) out.args.push_back(expr(*arg, depth + 1));
+            for (std::size_t i = 0; i < out.args.size() && i < user->params.size(); ++i) {
+                const std::optional<FieldType> type = static_type(out.args[i]);
+                const FieldType param = field_type(user->params[i]);
+                if (type && !accepts(param, static_cast<ValueKind>(*type)))
+                    diags_.error(out.args[i].range, "argument " + std::to_string(i + 1) + " of '" + name +
+                                                        "' must be " + std::string(to_string(param)) + ", got " +
+                                                        std::string(to_string(*type)));
+            }
+            return out;
+        }
         if (!fn) {
-            static const std::vector<std::string_view> known{"abs", "min", "max", "len", "str"};
+            std::vector<std::string_view> known{"abs", "min", "max", "len", "str"};
+            if (program_.functions)
+                for (const FunctionSignature& f : program_.functions->functions()) known.push_back(f.name);
             diags_.error(call->function.range, "unknown function '" + name + "'" + did_you_mean(name, known));
         } else {
             out.builtin = *fn;
@@ -403,8 +429,60 @@ Expr BodyChecker::expr(const ast::Expr& e, unsigned depth) {
     return out;
 }
 
+void BodyChecker::user_call(const ast::CallExpr& call, const FunctionSignature& fn, Expr& out) {
+    out.function = &fn;
+    const std::size_t n = call.args.size();
+    if (n != fn.params.size())
+        diags_.error(call.function.range, "'" + fn.name + "' takes " +
+                                              count_text(fn.params.size(), "argument", "arguments") + ", but " +
+                                              count_text(n, "was", "were") + " given");
+}
+
+// The type an expression is known to have before running, where it is known: literals,
+// variables bound to typed fields, and calls with a declared result. Nothing for the rest
+// (arithmetic may give an int or a float), which the evaluator checks when it runs.
+std::optional<FieldType> BodyChecker::static_type(const Expr& e) const {
+    switch (e.kind) {
+    case Expr::Kind::Literal: return static_cast<FieldType>(kind_of(e.literal));
+    case Expr::Kind::Variable: {
+        auto it = var_types_.find(e.var);
+        if (it == var_types_.end() || it->second == FieldType::Any) return std::nullopt;
+        return it->second;
+    }
+    case Expr::Kind::Unary:
+        if (e.unary == UnaryOp::Not) return FieldType::Bool;
+        return std::nullopt;
+    case Expr::Kind::Binary:
+        switch (e.binary) {
+        case BinaryOp::Add:
+        case BinaryOp::Sub:
+        case BinaryOp::Mul:
+        case BinaryOp::Div:
+        case BinaryOp::Mod: return std::nullopt;
+        default: return FieldType::Bool;
+        }
+    case Expr::Kind::Call:
+        if (e.function) {
+            if (e.function->result == ValueType::Any) return std::nullopt;
+            return field_type(e.function->result);
+        }
+        if (e.builtin == Builtin::Str) return FieldType::String;
+        if (e.builtin == Builtin::Len) return FieldType::Int;
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
 Expr BodyChecker::value_expr(const ast::Expr& e, const Template* tmpl, std::optional<FieldIndex> f) {
     Expr out = expr(e, 0);
+    if (out.kind == Expr::Kind::Call && out.function && tmpl != nullptr && f) {
+        const Field& field = tmpl->fields[*f];
+        const std::optional<FieldType> type = static_type(out);
+        if (type && !accepts(field.type, static_cast<ValueKind>(*type)))
+            diags_.error(out.range, "'" + out.function->name + "' returns " + std::string(to_string(*type)) +
+                                        ", but field '" + field.name + "' of '" + tmpl->name + "' is " +
+                                        std::string(to_string(field.type)));
+    }
     if (out.kind == Expr::Kind::Literal && tmpl != nullptr && f) {
         const auto* lit = v2::get_if<ast::Literal>(&e.node);
         if (auto v = detail::fit_value(*tmpl, *f, out.literal, lit->range, diags_))
@@ -529,7 +607,10 @@ Action BodyChecker::modify_action(const ast::ModifyAction& m) {
 /// Checks every declaration of every file and builds the program.
 class Checker {
 public:
-    Checker(const std::vector<ast::File>& files, Diagnostics& diags) : files_(files), diags_(diags) {}
+    Checker(const std::vector<ast::File>& files, Diagnostics& diags, std::shared_ptr<const FunctionRegistry> functions)
+        : files_(files), diags_(diags) {
+        program_.functions = std::move(functions);
+    }
 
     Program run() {
         for (const ast::File& file : files_)
@@ -546,6 +627,8 @@ public:
                     check_rule(*r);
                 } else if (const auto* q = v2::get_if<ast::Query>(&decl)) {
                     check_query(*q);
+                } else if (const auto* t = v2::get_if<ast::Test>(&decl)) {
+                    check_test(*t, fact_checker);
                 }
             }
         }
@@ -556,6 +639,8 @@ private:
     void declare_template(const ast::Template& decl);
     void check_rule(const ast::Rule& decl);
     void check_query(const ast::Query& decl);
+    void check_test(const ast::Test& decl, detail::FactChecker& fact_checker);
+    Expectation check_expectation(const ast::Expectation& e);
 
     /// Records `name` in `ids`, or reports it as a duplicate; false for a duplicate.
     template <class Id>
@@ -576,7 +661,8 @@ private:
     const std::vector<ast::File>& files_;
     Diagnostics& diags_;
     Program program_;
-    std::map<std::string, SourceRange, std::less<>> template_names_, rule_names_, query_names_;
+    std::map<std::string, SourceRange, std::less<>> template_names_, rule_names_, query_names_, test_names_;
+    std::map<std::string, std::size_t, std::less<>> test_ids_;
 };
 
 void Checker::declare_template(const ast::Template& decl) {
@@ -653,11 +739,75 @@ void Checker::check_query(const ast::Query& decl) {
     program_.queries.push_back(std::move(query));
 }
 
+void Checker::check_test(const ast::Test& decl, detail::FactChecker& fact_checker) {
+    Test test;
+    test.name = decl.name.name;
+    test.description = decl.description.value_or("");
+    test.range = decl.range;
+    declare_name(test_ids_, test_names_, decl.name, program_.tests.size(), "test");
+    if (decl.strategy) {
+        static constexpr std::array<std::string_view, 4> strategies{"depth", "breadth", "lex", "mea"};
+        if (std::find(strategies.begin(), strategies.end(), decl.strategy->name) == strategies.end()) {
+            diags_.error(decl.strategy->range,
+                         "unknown strategy '" + decl.strategy->name + "'" +
+                             did_you_mean(decl.strategy->name, {strategies.begin(), strategies.end()}) +
+                             " (strategies: depth breadth lex mea)");
+        }
+        test.strategy = decl.strategy->name;
+    }
+    for (const ast::Fact& f : decl.given)
+        if (auto fact = fact_checker.check(f)) test.given.push_back(std::move(*fact));
+    // A test without expectations passes whatever the rules do, so it tests nothing.
+    if (decl.expectations.empty())
+        diags_.error(decl.name.range, "test '" + test.name + "' expects nothing; add an expectation after 'expect'");
+    for (const ast::Expectation& e : decl.expectations) test.expectations.push_back(check_expectation(e));
+    program_.tests.push_back(std::move(test));
+}
+
+Expectation Checker::check_expectation(const ast::Expectation& e) {
+    Expectation out;
+    out.range = e.range;
+    switch (e.kind) {
+        case ast::Expectation::Kind::Present: {
+            out.kind = Expectation::Kind::Present;
+            const auto& p = v2::get<ast::Pattern>(e.condition.front().node);
+            if (p.fact_binding)
+                diags_.error(p.fact_binding->range,
+                             "an expectation cannot bind a fact variable; write the pattern alone");
+            BodyChecker body(program_, diags_);
+            out.conditions.push_back(body.single(e.condition.front()));
+            out.variables = body.take_variables();
+            break;
+        }
+        case ast::Expectation::Kind::Absent: {
+            out.kind = Expectation::Kind::Absent;
+            BodyChecker body(program_, diags_);
+            out.conditions = std::move(body.single(e.condition.front()).group);
+            out.variables = body.take_variables();
+            break;
+        }
+        case ast::Expectation::Kind::Printed:
+            out.kind = Expectation::Kind::Printed;
+            out.line = v2::get<std::string>(e.value.value);
+            break;
+        case ast::Expectation::Kind::Fired: {
+            out.kind = Expectation::Kind::Fired;
+            const auto* n = v2::get_if<std::int64_t>(&e.value.value);
+            if (n == nullptr || *n < 0)
+                diags_.error(e.value.range, "'fired' needs a whole number of firings, 0 or more");
+            else
+                out.count = static_cast<std::uint64_t>(*n);
+            break;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<Program> check(const std::vector<ast::File>& files, std::shared_ptr<const SourceSet> sources,
-                             Diagnostics& diags) {
-    Program program = Checker(files, diags).run();
+                             Diagnostics& diags, std::shared_ptr<const FunctionRegistry> functions) {
+    Program program = Checker(files, diags, std::move(functions)).run();
     if (diags.has_errors()) return std::nullopt;
     program.sources = std::move(sources);
     return program;

@@ -13,8 +13,11 @@ namespace demarche::dsl {
 
 /// Checks the parsed files (in load order) and builds the program. Returns nothing when
 /// any error was reported; all errors found are in `diags` either way.
+/// `functions` (may be null) are the user functions calls may name besides the builtins;
+/// the program keeps it.
 std::optional<Program> check(const std::vector<ast::File>& files,
-                             std::shared_ptr<const SourceSet> sources, Diagnostics& diags);
+                             std::shared_ptr<const SourceSet> sources, Diagnostics& diags,
+                             std::shared_ptr<const FunctionRegistry> functions = nullptr);
 
 /// Checks facts read from a `.facts` file against the program's templates: fields
 /// exist, types fit, required fields are given, defaults fill the rest.

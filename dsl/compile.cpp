@@ -12,7 +12,7 @@ namespace demarche {
 namespace {
 
 CompileResult check_files(std::vector<dsl::ast::File> files, std::shared_ptr<dsl::SourceSet> sources,
-                          dsl::Diagnostics& diags) {
+                          dsl::Diagnostics& diags, const CompileOptions& options) {
     CompileResult result;
     // After a syntax error or a missing file, a declaration is missing, and checking
     // would bury the real error under "unknown template" cascades: stop here.
@@ -20,7 +20,10 @@ CompileResult check_files(std::vector<dsl::ast::File> files, std::shared_ptr<dsl
         result.diagnostics = diags.take();
         return result;
     }
-    std::optional<dsl::Program> program = dsl::check(files, sources, diags);
+    // A copy: the program must not see functions added to the caller's registry later.
+    std::shared_ptr<const FunctionRegistry> functions;
+    if (options.functions) functions = std::make_shared<const FunctionRegistry>(*options.functions);
+    std::optional<dsl::Program> program = dsl::check(files, sources, diags, std::move(functions));
     if (program && !diags.has_errors()) result.program = std::make_shared<const dsl::Program>(std::move(*program));
     result.diagnostics = diags.take();
     return result;
@@ -28,14 +31,20 @@ CompileResult check_files(std::vector<dsl::ast::File> files, std::shared_ptr<dsl
 
 }  // namespace
 
-CompileResult compile_paths(const std::vector<std::string>& paths) {
+CompileResult compile_paths(const std::vector<std::string>& paths) { return compile_paths(paths, CompileOptions{}); }
+
+CompileResult compile_paths(const std::vector<std::string>& paths, const CompileOptions& options) {
     auto sources = std::make_shared<dsl::SourceSet>();
     dsl::Diagnostics diags(*sources);
     std::vector<dsl::ast::File> files = dsl::load_rules(paths, *sources, diags);
-    return check_files(std::move(files), sources, diags);
+    return check_files(std::move(files), sources, diags, options);
 }
 
 CompileResult compile_string(std::string_view text, std::string name) {
+    return compile_string(text, std::move(name), CompileOptions{});
+}
+
+CompileResult compile_string(std::string_view text, std::string name, const CompileOptions& options) {
     auto sources = std::make_shared<dsl::SourceSet>();
     dsl::Diagnostics diags(*sources);
     dsl::FileId id = sources->add(std::move(name), std::string(text));
@@ -44,7 +53,7 @@ CompileResult compile_string(std::string_view text, std::string name) {
     for (const auto& decl : files.back().declarations)
         if (auto* imp = boost::variant2::get_if<dsl::ast::Import>(&decl))
             diags.error(imp->range, "imports need a file to resolve against; compile files instead");
-    return check_files(std::move(files), sources, diags);
+    return check_files(std::move(files), sources, diags, options);
 }
 
 FactsResult load_facts(const ProgramPtr& program, const std::vector<std::string>& paths) {
@@ -82,7 +91,11 @@ std::size_t fact_count(const FactSet& facts) noexcept { return facts.facts.size(
 
 ProgramSummary summarize(const dsl::Program& program) {
     ProgramSummary s;
-    s.files = program.sources ? program.sources->size() : 0;
+    // Test files (`*.test.rules`) are not counted: adding tests leaves the summary of the
+    // rule base itself as it was.
+    if (program.sources)
+        for (dsl::FileId id = 0; id < program.sources->size(); ++id)
+            if (!program.sources->file(id).path.ends_with(".test.rules")) ++s.files;
     s.templates = program.templates.size();
     s.rules = program.rules.size();
     s.queries = program.queries.size();

@@ -24,9 +24,26 @@ std::string_view severity_color(Severity s) {
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+// Input text reaches the terminal through messages and source lines: a NUL, a CR or an
+// escape sequence from a rule file must not move the cursor or recolour the screen.
+// Each control character but tab becomes U+FFFD, one code point, so carets still line up.
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u == 0x7F) out += "\xEF\xBF\xBD";
+        else out += c;
+    }
+    return out;
+}
+
 // One block: `path:line:col: severity: message`, then the line and its underline.
 void render_one(std::string& out, Severity severity, const std::string& message,
-                const SourceLocation& loc, bool color) {
+                const SourceLocation& raw, bool color) {
+    SourceLocation loc = raw;
+    loc.path = printable(raw.path);
+    loc.line_text = printable(raw.line_text);
     auto paint = [&](std::string_view code, std::string_view text) {
         if (color) out.append(code);
         out.append(text);
@@ -38,7 +55,7 @@ void render_one(std::string& out, Severity severity, const std::string& message,
     out += ' ';
     paint(severity_color(severity), std::string(severity_name(severity)) + ":");
     out += ' ';
-    paint(bold, message);
+    paint(bold, printable(message));
     out += '\n';
     if (loc.line == 0) return;
 

@@ -390,8 +390,43 @@ struct query_end : kw_end {};
 struct query_decl : seq<kw_query, ws, must<query_name>, ws, opt<query_params, ws>, must<query_when>, ws,
                         conditions, must<query_end>> {};
 
-// declaration ::= import | template | facts | rule | query
-struct declaration : sor<import_decl, template_decl, facts_decl, rule_decl, query_decl> {};
+// ---- Tests (an extension of the contract) ----
+// `test`, `strategy`, `given`, `expect`, `printed` and `fired` are not reserved words: the
+// contract's list is closed, and existing rule files may use them as names. Each is read as
+// a word of a test only where a test expects it and, for the words that may also begin a
+// fact or pattern, only when no '(' follows (`expect(...)` is a fact of template `expect`).
+
+template <typename Word>
+struct test_word : seq<Word, not_at<ws, one<'('>>> {};
+struct kw_test : TAO_PEGTL_KEYWORD("test") {};
+struct kw_strategy : TAO_PEGTL_KEYWORD("strategy") {};
+struct kw_given : TAO_PEGTL_KEYWORD("given") {};
+struct kw_expect : TAO_PEGTL_KEYWORD("expect") {};
+struct kw_printed : TAO_PEGTL_KEYWORD("printed") {};
+struct kw_fired : TAO_PEGTL_KEYWORD("fired") {};
+
+// test ::= 'test' name [ string ] [ 'strategy' name ] [ 'given' { fact } ] 'expect' { expectation } 'end'
+// expectation ::= 'printed' string | 'fired' integer | 'not' ( pattern | group ) | pattern
+struct test_name : name {};
+struct test_description : seq<string_lit> {};
+struct strategy_value : name {};
+struct test_strategy : seq<test_word<kw_strategy>, ws, must<strategy_value>> {};
+struct given_keyword : test_word<kw_given> {};
+struct given_fact : seq<fact> {};
+struct given_section
+    : seq<given_keyword, ws, star<not_at<test_word<kw_expect>>, must<given_fact>, ws>> {};
+struct test_expect : test_word<kw_expect> {};
+struct printed_text : seq<string_lit> {};
+struct printed_expectation : seq<test_word<kw_printed>, ws, must<printed_text>> {};
+struct fired_count : seq<number> {};
+struct fired_expectation : seq<test_word<kw_fired>, ws, must<fired_count>> {};
+struct expectation : sor<printed_expectation, fired_expectation, not_condition, pattern> {};
+struct test_end : kw_end {};
+struct test_decl : seq<kw_test, ws, must<test_name>, ws, opt<test_description, ws>, opt<test_strategy, ws>,
+                       opt<given_section>, must<test_expect>, ws, star<expectation, ws>, must<test_end>> {};
+
+// declaration ::= import | template | facts | rule | query | test
+struct declaration : sor<import_decl, template_decl, facts_decl, rule_decl, query_decl, test_decl> {};
 
 // rules_file ::= { declaration } end-of-file
 struct rules_file : seq<ws, star<not_at<eof>, must<declaration>, ws>, eof> {};

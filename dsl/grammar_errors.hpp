@@ -93,6 +93,14 @@ template <> inline constexpr const char* error_message<query_params_close> = "ex
 template <> inline constexpr const char* error_message<query_when> = "expected 'when' after the header of query '{}'";
 template <> inline constexpr const char* error_message<query_end> = "expected 'end' to close query '{}'";
 
+template <> inline constexpr const char* error_message<test_name> = "expected a test name after 'test'";
+template <> inline constexpr const char* error_message<strategy_value> = "expected a strategy (depth, breadth, lex or mea) after 'strategy'";
+template <> inline constexpr const char* error_message<given_fact> = "expected a fact or 'expect' in test '{}'";
+template <> inline constexpr const char* error_message<test_expect> = "expected 'given' or 'expect' after the header of test '{}'";
+template <> inline constexpr const char* error_message<printed_text> = "expected a line in quotes after 'printed'";
+template <> inline constexpr const char* error_message<fired_count> = "expected a number of firings after 'fired'";
+template <> inline constexpr const char* error_message<test_end> = "expected an expectation or 'end' in test '{}'";
+
 template <> inline constexpr const char* error_message<declaration> = "expected a declaration (import, template, facts, rule or query)";
 
 template <> inline constexpr const char* name_role<template_name> = "a template";
@@ -103,6 +111,7 @@ template <> inline constexpr const char* name_role<facts_file_item> = "a templat
 template <> inline constexpr const char* name_role<template_field> = "a field";
 template <> inline constexpr const char* name_role<rule_name> = "a rule";
 template <> inline constexpr const char* name_role<query_name> = "a query";
+template <> inline constexpr const char* name_role<test_name> = "a test";
 // clang-format on
 
 /// The table in the shape PEGTL's must_if expects. Failures never raise by themselves:

@@ -1,5 +1,5 @@
 // Static warnings over the checked program: unused templates, patterns that can never
-// match, duplicated rules.
+// match, duplicated rules, pairs of rules whose outcome depends on agenda order.
 #include "lint.hpp"
 
 #include <optional>
@@ -159,7 +159,7 @@ bool same_expr(const Expr& a, const Expr& b) {
         if (a.binary != b.binary) return false;
         break;
     case Expr::Kind::Call:
-        if (a.builtin != b.builtin) return false;
+        if (a.builtin != b.builtin || a.function != b.function) return false;
         break;
     }
     for (std::size_t i = 0; i < a.args.size(); ++i)
@@ -222,6 +222,162 @@ void check_patterns(const Program& program, const Rule& rule, const std::vector<
     }
 }
 
+// ---- Pairs of rules whose outcome depends on which fires first ----
+
+// Whether one fact could pass every literal test of both patterns (tests against variables
+// are taken to pass: they depend on the other facts of each activation).
+bool may_match_both(const Pattern& p, const Pattern& q) {
+    if (p.tmpl != q.tmpl) return false;
+    Pattern both = p;
+    both.tests.insert(both.tests.end(), q.tests.begin(), q.tests.end());
+    return first_contradiction(both) == nullptr;
+}
+
+// The fact an `assert` makes, as a pattern testing the fields whose values are literals.
+Pattern asserted_pattern(const Action& a) {
+    Pattern p;
+    p.tmpl = a.tmpl;
+    for (std::size_t f = 0; f < a.values.size(); ++f) {
+        if (a.values[f].kind != Expr::Kind::Literal) continue;
+        FieldTest t;
+        t.field = static_cast<FieldIndex>(f);
+        t.operands.emplace_back(a.values[f].literal);
+        p.tests.push_back(std::move(t));
+    }
+    return p;
+}
+
+// The top-level positive pattern that binds fact variable `slot`.
+const Pattern* bound_pattern(const Rule& r, VarSlot slot) {
+    for (const Condition& c : r.conditions)
+        if (c.kind == Condition::Kind::Pattern && c.pattern.fact_var == slot) return &c.pattern;
+    return nullptr;
+}
+
+bool tests_field(const Pattern& p, FieldIndex f) {
+    for (const FieldTest& t : p.tests)
+        if (t.field == f) return true;
+    return false;
+}
+
+// Whether `later` needs a fact of a template that `earlier` asserts: then `later` is
+// usually activated by `earlier` firing, not alongside it.
+bool needs_output_of(const Rule& later, const Rule& earlier) {
+    for (const Condition& c : later.conditions) {
+        if (c.kind != Condition::Kind::Pattern) continue;
+        for (const Action& a : earlier.actions)
+            if (a.kind == Action::Kind::Assert && a.tmpl == c.pattern.tmpl) return true;
+    }
+    return false;
+}
+
+// The top-level positive pattern of `r` that binds variable `slot` to a field, and the field.
+const Pattern* binder(const Rule& r, VarSlot slot, FieldIndex& field) {
+    for (const Condition& c : r.conditions) {
+        if (c.kind != Condition::Kind::Pattern) continue;
+        for (const FieldTest& t : c.pattern.tests)
+            if (t.kind == FieldTest::Kind::Bind && t.slot == slot) {
+                field = t.field;
+                return &c.pattern;
+            }
+    }
+    return nullptr;
+}
+
+// Whether the fact `assert_action` of `a` adds can be the one `negated` (a pattern inside a
+// `not` of `b`) looks for in the same situation. Where the asserted field's value and
+// the negated field's test both come from the same field of facts of one template, those
+// facts must be able to be the same fact: `greet` asserting greeting(to: ?n) for a staff
+// person does not rule out a greeting that `b` looks for a manager.
+bool may_join(const Rule& a, const Action& assert_action, const Rule& b, const Pattern& negated) {
+    for (const FieldTest& t : negated.tests) {
+        if (t.kind != FieldTest::Kind::Compare || t.op != CompareOp::Eq || t.operands.size() != 1) continue;
+        const auto* ref = v2::get_if<VarRef>(&t.operands.front());
+        const Expr& value = assert_action.values[t.field];
+        if (ref == nullptr || value.kind != Expr::Kind::Variable) continue;
+        FieldIndex fa = 0, fb = 0;
+        const Pattern* pa = binder(a, value.var, fa);
+        const Pattern* pb = binder(b, ref->slot, fb);
+        if (pa != nullptr && pb != nullptr && pa->tmpl == pb->tmpl && fa == fb && !may_match_both(*pa, *pb))
+            return false;
+    }
+    return true;
+}
+
+// Where `action` of rule `a` takes away a condition of rule `b`: the pattern or `not`
+// condition of `b` it defeats, or null. A retract or modify removes a fact a positive
+// pattern of `b` may match (a modify only when `b` looks at a field it changes, as
+// otherwise `b` matches the new fact just as well); an assert adds a fact a `not` of `b`
+// may match.
+const Condition* defeated_by(const Rule& a, const Action& action, const Rule& b) {
+    if (action.kind == Action::Kind::Retract || action.kind == Action::Kind::Modify) {
+        const Pattern* removed = bound_pattern(a, action.target);
+        if (removed == nullptr) return nullptr;
+        for (const Condition& c : b.conditions) {
+            if (c.kind != Condition::Kind::Pattern || !may_match_both(*removed, c.pattern)) continue;
+            if (action.kind == Action::Kind::Retract) return &c;
+            for (const auto& change : action.changes)
+                if (tests_field(c.pattern, change.first)) return &c;
+        }
+    } else if (action.kind == Action::Kind::Assert) {
+        const Pattern added = asserted_pattern(action);
+        for (const Condition& c : b.conditions) {
+            if (c.kind != Condition::Kind::Not) continue;
+            for (const Condition& inner : c.group)
+                if (inner.kind == Condition::Kind::Pattern && may_match_both(added, inner.pattern) &&
+                    may_join(a, action, b, inner.pattern))
+                    return &c;
+        }
+    }
+    return nullptr;
+}
+
+// Whether `a` and `b` each need a fact of some template and no fact can serve both:
+// goal_is_to(action: walk) against goal_is_to(action: climb). Rule bases use such control
+// facts to run rules in phases, so the two are taken never to be active at once.
+bool in_different_phases(const Rule& a, const Rule& b) {
+    for (const Condition& c : a.conditions) {
+        if (c.kind != Condition::Kind::Pattern) continue;
+        bool shared = false, compatible = false;
+        for (const Condition& x : a.conditions) {
+            if (x.kind != Condition::Kind::Pattern || x.pattern.tmpl != c.pattern.tmpl) continue;
+            for (const Condition& y : b.conditions) {
+                if (y.kind != Condition::Kind::Pattern || y.pattern.tmpl != c.pattern.tmpl) continue;
+                shared = true;
+                compatible = compatible || may_match_both(x.pattern, y.pattern);
+            }
+        }
+        if (shared && !compatible) return true;
+    }
+    return false;
+}
+
+void check_agenda_order(const Program& program, Diagnostics& diags) {
+    for (const Rule& a : program.rules) {
+        for (const Rule& b : program.rules) {
+            if (a.id == b.id || a.salience != b.salience || needs_output_of(a, b) || in_different_phases(a, b))
+                continue;
+            for (const Action& action : a.actions) {
+                const Condition* defeated = defeated_by(a, action, b);
+                if (defeated == nullptr) continue;
+                const std::string& tmpl = program.templates[action.tmpl].name;
+                const std::string what = action.kind == Action::Kind::Assert   ? "asserts a '" + tmpl + "' fact that"
+                                         : action.kind == Action::Kind::Retract ? "retracts a '" + tmpl + "' fact that"
+                                                                                : "modifies a '" + tmpl + "' fact that";
+                const std::string use = defeated->kind == Condition::Kind::Not ? " rules out" : " matches";
+                Diagnostic& d = diags.warning(
+                    action.range, "rule '" + a.name + "' " + what + " rule '" + b.name + "'" + use +
+                                      ": when both are active at once, which fires first decides whether '" + b.name +
+                                      "' fires, and both have salience " + std::to_string(a.salience));
+                diags.note(d, defeated->range,
+                           "rule '" + b.name + (defeated->kind == Condition::Kind::Not ? "' rules it out here"
+                                                                                      : "' matches it here"));
+                break;  // one warning per pair
+            }
+        }
+    }
+}
+
 }  // namespace
 
 void lint(const Program& program, const std::vector<InitialFact>* inputs, Diagnostics& diags) {
@@ -242,6 +398,7 @@ void lint(const Program& program, const std::vector<InitialFact>* inputs, Diagno
             break;
         }
     }
+    check_agenda_order(program, diags);
 }
 
 }  // namespace demarche::dsl

@@ -14,6 +14,10 @@ namespace demarche::dsl {
 /// - a pattern whose constraints on one field contradict each other (`age: > 5 & < 3`,
 ///   `kind: a & b`), so its rule can never fire;
 /// - a rule whose conditions are the same as an earlier rule's;
+/// - a pair of rules of equal salience where one, by retracting or modifying a fact the
+///   other matches, or asserting a fact the other's `not` rules out, can stop the other
+///   from firing, so that the agenda order decides the outcome (docs/lint-and-fmt.md
+///   gives the exact conditions; pairs that look like different phases are left alone);
 /// - when `inputs` is given (the facts of the fact files the rules will run on): a
 ///   positive pattern on a template that no rule asserts and no fact gives, so its
 ///   rule can never fire. Without fact files every template no rule asserts is taken

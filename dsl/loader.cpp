@@ -4,12 +4,15 @@
 #include "parser.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 
@@ -155,14 +158,29 @@ const SourceFile* read_source(const std::string& path, SourceSet& sources, Diagn
         diags.error_in_file(path, "is a folder, not a file");
         return nullptr;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        diags.error_in_file(path, "cannot open file");
+    // Opening without blocking: a FIFO nobody writes to reads as empty instead of
+    // waiting forever; reads block again afterwards, so a pipe with a writer works.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        diags.error_in_file(path, std::string("cannot open file: ") + std::strerror(errno));
         return nullptr;
     }
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    std::string text = std::move(buf).str();
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    std::string text;
+    char chunk[1 << 16];
+    for (;;) {
+        ssize_t n = ::read(fd, chunk, sizeof chunk);
+        if (n > 0) {
+            text.append(chunk, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            break;
+        } else if (errno != EINTR) {
+            diags.error_in_file(path, std::string("cannot read file: ") + std::strerror(errno));
+            ::close(fd);
+            return nullptr;
+        }
+    }
+    ::close(fd);
     // Source ranges hold 32-bit offsets.
     if (text.size() >= std::numeric_limits<std::uint32_t>::max()) {
         diags.error_in_file(path, "file is too large (4 GiB or more)");

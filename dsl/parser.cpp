@@ -32,13 +32,24 @@ struct SyntaxError {
 using g::is_keyword;
 
 bool is_declaration_keyword(std::string_view word) {
-    return word == "import" || word == "template" || word == "facts" || word == "rule" || word == "query";
+    return word == "import" || word == "template" || word == "facts" || word == "rule" || word == "query" ||
+           word == "test";
+}
+
+// True when the word at `pos` is followed (after blanks) by `c`.
+bool followed_by(std::string_view text, std::size_t pos, char c) {
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
+    return pos < text.size() && text[pos] == c;
 }
 
 // True when the word at `pos` is followed (after blanks) by ':', as a field name is.
-bool followed_by_colon(std::string_view text, std::size_t pos) {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) ++pos;
-    return pos < text.size() && text[pos] == ':';
+bool followed_by_colon(std::string_view text, std::size_t pos) { return followed_by(text, pos, ':'); }
+
+// True when `word` at `pos` begins a declaration: a declaration keyword that is not a field
+// name (`facts: int`) and, for `test`, which is not reserved, not a fact or pattern (`test(...)`).
+bool starts_declaration_at(std::string_view text, std::string_view word, std::size_t pos) {
+    if (!is_declaration_keyword(word) || followed_by_colon(text, pos + word.size())) return false;
+    return word != "test" || !followed_by(text, pos + word.size(), '(');
 }
 
 bool is_identifier_char(char c) {
@@ -115,6 +126,7 @@ struct ParseState {
     // Declarations.
     ast::Rule rule;
     ast::Query query;
+    ast::Test test;
     ast::Template tmpl;
     ast::Identifier field_name;
     ast::Identifier field_type;
@@ -931,6 +943,86 @@ struct action<g::query_decl> {
     }
 };
 
+// Tests: the given facts collect in `facts`, the expectations' conditions in `conditions`.
+
+template <>
+struct action<g::test_name> {
+    template <typename ActionInput>
+    static void apply(const ActionInput& in, ParseState& st) {
+        st.test = ast::Test{};
+        st.test.name = st.identifier(in);
+        st.declaration_name = in.string_view();
+        st.conditions.clear();
+        st.conditions.emplace_back();
+        st.facts.clear();
+    }
+};
+
+template <>
+struct action<g::test_description> {
+    template <typename ActionInput>
+    static void apply(const ActionInput&, ParseState& st) {
+        st.test.description = boost::variant2::get<std::string>(std::move(st.lit.value));
+    }
+};
+
+template <>
+struct action<g::strategy_value> {
+    template <typename ActionInput>
+    static void apply(const ActionInput& in, ParseState& st) {
+        st.test.strategy = st.identifier(in);
+    }
+};
+
+template <>
+struct action<g::given_section> {
+    template <typename ActionInput>
+    static void apply(const ActionInput&, ParseState& st) {
+        st.test.given = std::move(st.facts);
+        st.facts.clear();
+    }
+};
+
+template <>
+struct action<g::printed_expectation> {
+    template <typename ActionInput>
+    static void apply(const ActionInput& in, ParseState& st) {
+        st.test.expectations.push_back({ast::Expectation::Kind::Printed, {}, st.lit, st.range(in)});
+    }
+};
+
+template <>
+struct action<g::fired_expectation> {
+    template <typename ActionInput>
+    static void apply(const ActionInput& in, ParseState& st) {
+        st.test.expectations.push_back({ast::Expectation::Kind::Fired, {}, st.lit, st.range(in)});
+    }
+};
+
+template <>
+struct action<g::expectation> {
+    template <typename ActionInput>
+    static void apply(const ActionInput& in, ParseState& st) {
+        std::vector<ast::Condition>& conds = st.conditions.back();
+        if (conds.empty()) return;  // `printed` and `fired` added themselves
+        const auto kind = boost::variant2::holds_alternative<ast::NotCondition>(conds.back().node)
+                              ? ast::Expectation::Kind::Absent
+                              : ast::Expectation::Kind::Present;
+        st.test.expectations.push_back({kind, std::move(conds), ast::Literal{Value(false), {}}, st.range(in)});
+        conds.clear();
+    }
+};
+
+template <>
+struct action<g::test_decl> {
+    template <typename ActionInput>
+    static void apply(const ActionInput& in, ParseState& st) {
+        st.test.range = st.range(in);
+        st.declarations->push_back(std::move(st.test));
+        st.conditions.clear();
+    }
+};
+
 // ---- Control: nesting limit, positions and wording of errors ----
 
 template <typename Rule, typename... Rules>
@@ -970,7 +1062,8 @@ struct control : g::error_control<Rule> {
         const char* at = in.current();
         std::string context = st.context;
         if constexpr (is_one_of<Rule, g::rule_when, g::rule_then, g::rule_end, g::query_params_close,
-                                g::query_when, g::query_end, g::template_field, g::template_close>)
+                                g::query_when, g::query_end, g::template_field, g::template_close, g::given_fact,
+                                g::test_expect, g::test_end>)
             context = st.declaration_name;
         if constexpr (std::is_same_v<Rule, g::call_close>) {
             const ast::Expr& callee = st.exprs[st.call_marks.back() - 1];
@@ -981,8 +1074,7 @@ struct control : g::error_control<Rule> {
         if constexpr (std::is_same_v<Rule, g::escape_code>) at = in.current() - 1;  // the backslash
         if constexpr (g::name_role<Rule> != nullptr) {
             const std::string_view word = identifier_at(st.text, st.offset(at));
-            const bool starts_declaration =
-                is_declaration_keyword(word) && !followed_by_colon(st.text, st.offset(at) + word.size());
+            const bool starts_declaration = starts_declaration_at(st.text, word, st.offset(at));
             if (starts_declaration && std::is_same_v<Rule, g::template_field>)
                 st.fail(at, fill_in(g::error_message<g::template_close>, context));
             if (starts_declaration && std::is_same_v<Rule, g::facts_item>)
@@ -1018,8 +1110,7 @@ std::size_t next_declaration(std::string_view text, std::size_t from) {
         while (first < text.size() && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r'))
             ++first;
         const std::string_view word = identifier_at(text, first);
-        if (first >= from && is_declaration_keyword(word) && !followed_by_colon(text, first + word.size()))
-            return first;
+        if (first >= from && starts_declaration_at(text, word, first)) return first;
         const std::size_t nl = text.find('\n', first);
         if (nl == std::string_view::npos) break;
         line = nl + 1;

@@ -1,5 +1,7 @@
-// Canonical text of a syntax tree. The layout mirrors the grammar's EBNF in grammar.hpp.
+// Canonical text of a syntax tree, laid out as lines that remember their source bytes.
+// The layout mirrors the grammar's EBNF in grammar.hpp.
 #include "printer.hpp"
+#include "printer_tests.hpp"
 
 #include <boost/variant2/variant.hpp>
 
@@ -134,178 +136,209 @@ void print_field_prefix(std::string& out, const std::optional<ast::Identifier>& 
     }
 }
 
-void print_pattern(std::string& out, const ast::Pattern& p) {
-    if (p.fact_binding) {
-        out += '?';
-        out += p.fact_binding->name;
-        out += " <- ";
+std::string pattern_arg_text(const ast::PatternArg& arg) {
+    std::string out;
+    print_field_prefix(out, arg.field);
+    for (std::size_t j = 0; j < arg.conjuncts.size(); ++j) {
+        if (j > 0) out += " & ";
+        print_constraint(out, arg.conjuncts[j]);
     }
-    out += p.template_name.name;
-    out += '(';
-    for (std::size_t i = 0; i < p.args.size(); ++i) {
-        if (i > 0) out += ", ";
-        print_field_prefix(out, p.args[i].field);
-        for (std::size_t j = 0; j < p.args[i].conjuncts.size(); ++j) {
-            if (j > 0) out += " & ";
-            print_constraint(out, p.args[i].conjuncts[j]);
-        }
-    }
-    out += ')';
+    return out;
 }
 
-void print_conditions(std::string& out, const std::vector<ast::Condition>& conds, int depth);
+std::string action_arg_text(const ast::ActionArg& arg) {
+    std::string out;
+    print_field_prefix(out, arg.field);
+    print_expr_into(out, arg.value);
+    return out;
+}
 
-template <typename Node>
-void print_quantified(std::string& out, std::string_view keyword, const Node& n, int depth) {
-    out += keyword;
-    out += ' ';
-    const ast::Pattern* single = n.body.size() == 1 ? get_if<ast::Pattern>(&n.body.front().node) : nullptr;
-    if (!n.grouped && single != nullptr) {
-        print_pattern(out, *single);
-        out += '\n';
+std::string fact_arg_text(const ast::FactArg& arg) {
+    std::string out;
+    print_field_prefix(out, arg.field);
+    print_literal(out, arg.value.value);
+    return out;
+}
+
+// A parenthesised (or, for `print`, bare) argument list and where its parts are in the source.
+struct ArgList {
+    std::string head;  // everything before the arguments: `?o <- offer(`, `print`
+    std::string close;  // `)`, or empty for `print`
+    std::vector<std::string> args;
+    std::vector<SourceRange> arg_ranges;
+    std::uint32_t begin = 0;  // the node's source bytes
+    std::uint32_t head_end = 0;
+    std::uint32_t end = 0;
+};
+
+// On one line when it fits and holds no comment; otherwise the head, one argument per
+// line one level deeper, and the closing parenthesis under the head.
+void layout_args(Layout& layout, int depth, const ArgList& a) {
+    std::string one = a.head;
+    const bool parens = !a.close.empty();
+    if (!parens && !a.args.empty()) one += ' ';
+    for (std::size_t i = 0; i < a.args.size(); ++i) {
+        if (i > 0) one += ", ";
+        one += a.args[i];
+    }
+    one += a.close;
+    // Without arguments there is nothing to gain from breaking, unless a comment needs a
+    // place. A comment within the head moves before the line anyway: only those after count.
+    const bool comment = (parens || !a.args.empty()) && a.head_end > a.begin &&
+                         layout.has_comment_inside(a.head_end - 1, a.end);
+    if (!comment && (a.args.empty() || !Layout::too_wide(depth, one))) {
+        layout.add(depth, std::move(one), a.begin, a.end);
         return;
     }
-    out += "{\n";
-    print_conditions(out, n.body, depth + 1);
-    for (int i = 0; i < depth; ++i) out += indent_unit;
-    out += "}\n";
+    layout.add(depth, a.head, a.begin, a.head_end);
+    for (std::size_t i = 0; i < a.args.size(); ++i)
+        layout.add(depth + 1, a.args[i] + (i + 1 < a.args.size() ? "," : ""), a.arg_ranges[i].begin,
+                   a.arg_ranges[i].end);
+    if (parens) layout.add(depth, a.close, a.end > 0 ? a.end - 1 : 0, a.end, true);
 }
 
-void print_conditions(std::string& out, const std::vector<ast::Condition>& conds, int depth) {
-    for (const ast::Condition& c : conds) {
-        for (int i = 0; i < depth; ++i) out += indent_unit;
-        visit(
-            [&out, depth](const auto& n) {
-                using T = std::decay_t<decltype(n)>;
-                if constexpr (std::is_same_v<T, ast::Pattern>) {
-                    print_pattern(out, n);
-                    out += '\n';
-                } else if constexpr (std::is_same_v<T, ast::NotCondition>) {
-                    print_quantified(out, "not", n, depth);
-                } else if constexpr (std::is_same_v<T, ast::ExistsCondition>) {
-                    print_quantified(out, "exists", n, depth);
-                } else {
-                    out += "where ";
-                    print_expr_into(out, n.test);
-                    out += '\n';
-                }
-            },
-            c.node);
+void layout_pattern(Layout& layout, std::string prefix, const ast::Pattern& p, std::uint32_t begin, int depth) {
+    ArgList a;
+    a.head = std::move(prefix);
+    if (p.fact_binding) {
+        a.head += '?';
+        a.head += p.fact_binding->name;
+        a.head += " <- ";
     }
-}
-
-void print_action_args(std::string& out, const std::vector<ast::ActionArg>& args) {
-    out += '(';
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (i > 0) out += ", ";
-        print_field_prefix(out, args[i].field);
-        print_expr_into(out, args[i].value);
+    a.head += p.template_name.name;
+    a.head += '(';
+    a.close = ")";
+    for (const ast::PatternArg& arg : p.args) {
+        a.args.push_back(pattern_arg_text(arg));
+        a.arg_ranges.push_back(arg.range);
     }
-    out += ')';
+    a.begin = begin;
+    a.head_end = layout.find(p.template_name.range.end, "(") + 1;
+    a.end = p.range.end;
+    layout_args(layout, depth, a);
 }
 
-void print_action(std::string& out, const ast::Action& a) {
-    out += indent_unit;
+template <typename Node>
+void layout_quantified(Layout& layout, std::string_view keyword, const Node& n, const ast::Condition& c,
+                       int depth) {
+    const ast::Pattern* single = n.body.size() == 1 ? get_if<ast::Pattern>(&n.body.front().node) : nullptr;
+    if (!n.grouped && single != nullptr) {
+        layout_pattern(layout, std::string(keyword) + ' ', *single, c.range.begin, depth);
+        return;
+    }
+    layout.add(depth, std::string(keyword) + " {", c.range.begin, layout.find(c.range.begin, "{") + 1);
+    layout_conditions(layout, n.body, depth + 1);
+    layout.add(depth, "}", c.range.end > 0 ? c.range.end - 1 : 0, c.range.end, true);
+}
+
+void layout_action_args(Layout& layout, std::string head, const std::vector<ast::ActionArg>& args,
+                        std::uint32_t name_end, const ast::Action& action, int depth) {
+    ArgList a;
+    a.head = std::move(head);
+    a.head += '(';
+    a.close = ")";
+    for (const ast::ActionArg& arg : args) {
+        a.args.push_back(action_arg_text(arg));
+        a.arg_ranges.push_back(arg.range);
+    }
+    a.begin = action.range.begin;
+    a.head_end = layout.find(name_end, "(") + 1;
+    a.end = action.range.end;
+    layout_args(layout, depth, a);
+}
+
+// The closing token of a declaration (`}` or `end`), which ends its range.
+std::uint32_t last_byte(SourceRange r) { return r.end > 0 ? r.end - 1 : 0; }
+
+void layout_template(Layout& layout, const ast::Template& t) {
+    layout.add(0, "template " + t.name.name + " {", t.range.begin, t.name.range.end);
+    for (const ast::FieldDecl& f : t.fields) {
+        std::string text = f.name.name + ": " + f.type.name;
+        if (f.default_value) {
+            text += " = ";
+            print_literal(text, f.default_value->value);
+        }
+        layout.add(1, std::move(text), f.range.begin, f.range.end);
+    }
+    layout.add(0, "}", last_byte(t.range), t.range.end, true);
+}
+
+void layout_facts_block(Layout& layout, const ast::FactsBlock& b) {
+    const std::uint32_t head_end = b.name ? b.name->range.end : b.range.begin + 5;
+    layout.add(0, b.name ? "facts " + b.name->name + " {" : std::string("facts {"), b.range.begin, head_end);
+    for (const ast::Fact& f : b.facts) layout_fact(layout, f, 1);
+    layout.add(0, "}", last_byte(b.range), b.range.end, true);
+}
+
+void layout_rule(Layout& layout, const ast::Rule& r) {
+    const std::uint32_t name_end = r.name.range.end;
+    layout.add(0, "rule " + r.name.name, r.range.begin, name_end);
+    const std::uint32_t when = layout.find(name_end, "when");
+    if (r.description) {
+        std::string text;
+        print_literal(text, Value(*r.description));
+        std::pair<std::uint32_t, std::uint32_t> at{0, 0};
+        if (layout.source() != nullptr) at = layout.source()->token_at(name_end);
+        layout.add(1, std::move(text), at.first, at.second);
+    }
+    if (r.salience)
+        layout.add(1, "salience " + std::to_string(*r.salience), r.salience_range.begin, r.salience_range.end);
+    if (r.source) {
+        std::string text = "source ";
+        print_literal(text, Value(*r.source));
+        const std::uint32_t at = layout.find(name_end, "source");
+        std::uint32_t end = at;
+        if (layout.source() != nullptr) end = layout.source()->token_at(at + 6).second;
+        layout.add(1, std::move(text), at, end);
+    }
+    layout.add(0, "when", when, when + 4, true);
+    layout_conditions(layout, r.conditions, 1);
+    const std::uint32_t then = layout.find(r.conditions.empty() ? when + 4 : r.conditions.back().range.end, "then");
+    layout.add(0, "then", then, then + 4, true);
+    for (const ast::Action& a : r.actions) layout_action(layout, a, 1);
+    layout.add(0, "end", r.range.end >= 3 ? r.range.end - 3 : 0, r.range.end, true);
+}
+
+void layout_query(Layout& layout, const ast::Query& q) {
+    std::string head = "query " + q.name.name;
+    std::uint32_t head_end = q.name.range.end;
+    if (!q.params.empty()) {
+        head += '(';
+        for (std::size_t i = 0; i < q.params.size(); ++i) {
+            if (i > 0) head += ", ";
+            head += '?' + q.params[i].name;
+        }
+        head += ')';
+        head_end = q.params.back().range.end;
+    }
+    layout.add(0, std::move(head), q.range.begin, head_end);
+    const std::uint32_t when = layout.find(head_end, "when");
+    layout.add(0, "when", when, when + 4, true);
+    layout_conditions(layout, q.conditions, 1);
+    layout.add(0, "end", q.range.end >= 3 ? q.range.end - 3 : 0, q.range.end, true);
+}
+
+void layout_declaration(Layout& layout, const ast::Declaration& d) {
+    layout.begin_declaration();
     visit(
-        [&out](const auto& n) {
-            using T = std::decay_t<decltype(n)>;
-            if constexpr (std::is_same_v<T, ast::AssertAction>) {
-                out += n.logical ? "assert logical " : "assert ";
-                out += n.template_name.name;
-                print_action_args(out, n.args);
-            } else if constexpr (std::is_same_v<T, ast::RetractAction>) {
-                out += "retract ?";
-                out += n.target.name;
-            } else if constexpr (std::is_same_v<T, ast::ModifyAction>) {
-                out += "modify ?";
-                out += n.target.name;
-                print_action_args(out, n.args);
-            } else if constexpr (std::is_same_v<T, ast::PrintAction>) {
-                out += "print ";
-                for (std::size_t i = 0; i < n.args.size(); ++i) {
-                    if (i > 0) out += ", ";
-                    print_expr_into(out, n.args[i]);
-                }
-            } else {
-                out += "halt";
-            }
-        },
-        a.node);
-    out += '\n';
-}
-
-void print_fact_into(std::string& out, const ast::Fact& f) {
-    out += f.template_name.name;
-    out += '(';
-    for (std::size_t i = 0; i < f.args.size(); ++i) {
-        if (i > 0) out += ", ";
-        print_field_prefix(out, f.args[i].field);
-        print_literal(out, f.args[i].value.value);
-    }
-    out += ')';
-}
-
-void print_declaration(std::string& out, const ast::Declaration& d) {
-    visit(
-        [&out](const auto& n) {
+        [&layout](const auto& n) {
             using T = std::decay_t<decltype(n)>;
             if constexpr (std::is_same_v<T, ast::Import>) {
-                out += "import ";
-                print_literal(out, Value(n.path));
-                out += '\n';
+                std::string text = "import ";
+                print_literal(text, Value(n.path));
+                layout.add(0, std::move(text), n.range.begin, n.range.end);
             } else if constexpr (std::is_same_v<T, ast::Template>) {
-                out += "template " + n.name.name + " {\n";
-                for (const ast::FieldDecl& f : n.fields) {
-                    out += indent_unit;
-                    out += f.name.name + ": " + f.type.name;
-                    if (f.default_value) {
-                        out += " = ";
-                        print_literal(out, f.default_value->value);
-                    }
-                    out += '\n';
-                }
-                out += "}\n";
+                layout_template(layout, n);
             } else if constexpr (std::is_same_v<T, ast::FactsBlock>) {
-                out += n.name ? "facts " + n.name->name + " {\n" : std::string("facts {\n");
-                for (const ast::Fact& f : n.facts) {
-                    out += indent_unit;
-                    print_fact_into(out, f);
-                    out += '\n';
-                }
-                out += "}\n";
+                layout_facts_block(layout, n);
             } else if constexpr (std::is_same_v<T, ast::Rule>) {
-                out += "rule " + n.name.name + '\n';
-                if (n.description) {
-                    out += indent_unit;
-                    print_literal(out, Value(*n.description));
-                    out += '\n';
-                }
-                if (n.salience)
-                    out += std::string(indent_unit) + "salience " + std::to_string(*n.salience) + '\n';
-                if (n.source) {
-                    out += indent_unit;
-                    out += "source ";
-                    print_literal(out, Value(*n.source));
-                    out += '\n';
-                }
-                out += "when\n";
-                print_conditions(out, n.conditions, 1);
-                out += "then\n";
-                for (const ast::Action& a : n.actions) print_action(out, a);
-                out += "end\n";
+                layout_rule(layout, n);
+            } else if constexpr (std::is_same_v<T, ast::Query>) {
+                layout_query(layout, n);
+            } else if constexpr (std::is_same_v<T, ast::Test>) {
+                layout_test(layout, n);
             } else {
-                out += "query " + n.name.name;
-                if (!n.params.empty()) {
-                    out += '(';
-                    for (std::size_t i = 0; i < n.params.size(); ++i) {
-                        if (i > 0) out += ", ";
-                        out += '?' + n.params[i].name;
-                    }
-                    out += ')';
-                }
-                out += "\nwhen\n";
-                print_conditions(out, n.conditions, 1);
-                out += "end\n";
+                static_assert(sizeof(T) == 0, "every declaration needs a layout");
             }
         },
         d);
@@ -313,18 +346,122 @@ void print_declaration(std::string& out, const ast::Declaration& d) {
 
 }  // namespace
 
-std::string print_file(const ast::File& file) {
+std::size_t display_width(std::string_view s) noexcept {
+    std::size_t n = 0;
+    for (char c : s)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+void Layout::add(int depth, std::string text, std::uint32_t begin, std::uint32_t end, bool closing) {
+    lines_.push_back(Line{depth, std::move(text), begin, end, next_blank_, closing});
+    next_blank_ = false;
+}
+
+bool Layout::too_wide(int depth, std::string_view one_line) noexcept {
+    return static_cast<std::size_t>(depth) * indent_unit.size() + display_width(one_line) > max_line_width;
+}
+
+bool Layout::has_comment_inside(std::uint32_t begin, std::uint32_t end) const {
+    return source_ != nullptr && end > begin && source_->has_comment(begin + 1, end);
+}
+
+std::uint32_t Layout::find(std::uint32_t from, std::string_view word) const {
+    return source_ != nullptr ? source_->find(from, word, from) : 0;
+}
+
+void layout_conditions(Layout& layout, const std::vector<ast::Condition>& conds, int depth) {
+    for (const ast::Condition& c : conds) {
+        visit(
+            [&layout, &c, depth](const auto& n) {
+                using T = std::decay_t<decltype(n)>;
+                if constexpr (std::is_same_v<T, ast::Pattern>) {
+                    layout_pattern(layout, "", n, c.range.begin, depth);
+                } else if constexpr (std::is_same_v<T, ast::NotCondition>) {
+                    layout_quantified(layout, "not", n, c, depth);
+                } else if constexpr (std::is_same_v<T, ast::ExistsCondition>) {
+                    layout_quantified(layout, "exists", n, c, depth);
+                } else {
+                    std::string text = "where ";
+                    print_expr_into(text, n.test);
+                    layout.add(depth, std::move(text), c.range.begin, c.range.end);
+                }
+            },
+            c.node);
+    }
+}
+
+void layout_action(Layout& layout, const ast::Action& action, int depth) {
+    visit(
+        [&layout, &action, depth](const auto& n) {
+            using T = std::decay_t<decltype(n)>;
+            if constexpr (std::is_same_v<T, ast::AssertAction>) {
+                layout_action_args(layout, (n.logical ? "assert logical " : "assert ") + n.template_name.name,
+                                   n.args, n.template_name.range.end, action, depth);
+            } else if constexpr (std::is_same_v<T, ast::RetractAction>) {
+                layout.add(depth, "retract ?" + n.target.name, action.range.begin, action.range.end);
+            } else if constexpr (std::is_same_v<T, ast::ModifyAction>) {
+                layout_action_args(layout, "modify ?" + n.target.name, n.args, n.target.range.end, action, depth);
+            } else if constexpr (std::is_same_v<T, ast::PrintAction>) {
+                ArgList a;
+                a.head = "print";
+                for (const ast::Expr& e : n.args) {
+                    a.args.push_back(print_expr(e));
+                    a.arg_ranges.push_back(e.range);
+                }
+                a.begin = action.range.begin;
+                a.head_end = action.range.begin + 5;
+                a.end = action.range.end;
+                layout_args(layout, depth, a);
+            } else {
+                layout.add(depth, "halt", action.range.begin, action.range.end);
+            }
+        },
+        action.node);
+}
+
+void layout_fact(Layout& layout, const ast::Fact& fact, int depth) {
+    ArgList a;
+    a.head = fact.template_name.name + "(";
+    a.close = ")";
+    for (const ast::FactArg& arg : fact.args) {
+        a.args.push_back(fact_arg_text(arg));
+        a.arg_ranges.push_back(arg.range);
+    }
+    a.begin = fact.range.begin;
+    a.head_end = layout.find(fact.template_name.range.end, "(") + 1;
+    a.end = fact.range.end;
+    layout_args(layout, depth, a);
+}
+
+void layout_file(Layout& layout, const ast::File& file) {
+    for (const ast::Declaration& d : file.declarations) layout_declaration(layout, d);
+}
+
+std::string join_lines(const std::vector<Line>& lines) {
     std::string out;
-    for (std::size_t i = 0; i < file.declarations.size(); ++i) {
-        if (i > 0) out += '\n';
-        print_declaration(out, file.declarations[i]);
+    for (const Line& l : lines) {
+        if (l.blank_before) out += '\n';
+        for (int i = 0; i < l.depth; ++i) out += indent_unit;
+        out += l.text;
+        out += '\n';
     }
     return out;
 }
 
+std::string print_file(const ast::File& file) {
+    Layout layout;
+    layout_file(layout, file);
+    return join_lines(layout.lines());
+}
+
 std::string print_fact(const ast::Fact& fact) {
-    std::string out;
-    print_fact_into(out, fact);
+    std::string out = fact.template_name.name + "(";
+    for (std::size_t i = 0; i < fact.args.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += fact_arg_text(fact.args[i]);
+    }
+    out += ')';
     return out;
 }
 

@@ -5,6 +5,7 @@
 #include "operators.hpp"
 #include "source.hpp"
 
+#include <demarche/function.hpp>
 #include <demarche/value.hpp>
 
 #include <boost/variant2/variant.hpp>
@@ -88,9 +89,22 @@ struct Expr {
     UnaryOp unary = UnaryOp::Neg;
     BinaryOp binary = BinaryOp::Add;
     Builtin builtin = Builtin::Abs;
+    /// Call of a user function (then `builtin` means nothing); it lives in the program's
+    /// `functions`, so as long as the program.
+    const FunctionSignature* function = nullptr;
     std::vector<Expr> args;  ///< Unary: 1, Binary: 2, Call: the arguments
     SourceRange range;
 };
+
+/// The name a call expression calls: a user function's or a builtin's.
+inline std::string_view call_name(const Expr& e) noexcept {
+    return e.function ? std::string_view(e.function->name) : to_string(e.builtin);
+}
+
+/// The field type spelled like a public ValueType (the two enums list the same types).
+inline FieldType field_type(ValueType t) noexcept { return static_cast<FieldType>(t); }
+static_assert(static_cast<int>(ValueType::Any) == static_cast<int>(FieldType::Any) &&
+              static_cast<int>(ValueType::Float) == static_cast<int>(FieldType::Float));
 
 /// One condition of a rule or query. `Not` and `Exists` hold their body in `group`
 /// (a single pattern is a group of one).
@@ -150,6 +164,29 @@ struct InitialFact {
     SourceRange range;
 };
 
+/// One checked line of a test's `expect` section.
+struct Expectation {
+    enum class Kind { Present, Absent, Printed, Fired };
+    Kind kind = Kind::Present;
+    /// Present: the one pattern that some fact must match. Absent: the body of the `not`,
+    /// which nothing may match. Variables are local to the expectation.
+    std::vector<Condition> conditions;
+    std::vector<VariableInfo> variables;  ///< indexed by VarSlot
+    std::string line;                     ///< Printed
+    std::uint64_t count = 0;              ///< Fired
+    SourceRange range;
+};
+
+/// `test name ... end`: facts to run the rules on, and what must hold afterwards.
+struct Test {
+    std::string name;
+    std::string description;
+    std::string strategy;  ///< "depth", "breadth", "lex" or "mea"; empty: the default
+    std::vector<InitialFact> given;  ///< asserted after the program's `facts` blocks
+    std::vector<Expectation> expectations;
+    SourceRange range;
+};
+
 /// The checked program. Built once by `check`, shared read-only by any number of runs.
 struct Program {
     std::shared_ptr<const SourceSet> sources;
@@ -157,6 +194,10 @@ struct Program {
     std::vector<Rule> rules;                 ///< indexed by RuleId
     std::vector<Query> queries;              ///< indexed by QueryId
     std::vector<InitialFact> initial_facts;  ///< in load order
+    /// In load order. Never run by a normal run: their facts are not initial facts.
+    std::vector<Test> tests;
+    /// The user functions calls may name (a copy of the registry given to compile); may be null.
+    std::shared_ptr<const FunctionRegistry> functions;
     std::map<std::string, TemplateId, std::less<>> template_ids;
     std::map<std::string, RuleId, std::less<>> rule_ids;
     std::map<std::string, QueryId, std::less<>> query_ids;

@@ -45,6 +45,14 @@ public:
         set_.erase(set_.begin());
         return *a;
     }
+    /// Reorders the waiting activations for `strategy` (a session may change strategy
+    /// between runs; activations left by a halt or a limit keep waiting).
+    void set_strategy(Strategy strategy) {
+        if (strategy == order_.strategy) return;
+        order_ = Order{strategy};
+        std::set<Activation*, Order> reordered(set_.begin(), set_.end(), order_);
+        set_ = std::move(reordered);
+    }
     bool empty() const noexcept { return set_.empty(); }
     std::size_t size() const noexcept { return set_.size(); }
 

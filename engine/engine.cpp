@@ -91,7 +91,7 @@ Fact* Engine::assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool 
         f.support = 1;
         support->supports.push_back(f.id);
     }
-    if (observer_) observer_->on_assert(info(f));
+    if (observer_ && observer_->wants(EventKind::Assert)) observer_->on_assert(view(f));
     network_.assert_fact(f);
     return &f;
 }
@@ -100,7 +100,7 @@ void Engine::retract_fact(Fact& f) {
     if (!f.alive) return;
     ++moment_;
     wm_.remove(f);
-    if (observer_) observer_->on_retract(info(f));
+    if (observer_ && observer_->wants(EventKind::Retract)) observer_->on_retract(view(f));
     network_.retract_fact(f);
 }
 
@@ -156,7 +156,7 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     token.payload = a;
     a->queued = true;
     agenda_.add(*a);
-    if (observer_) observer_->on_activate(info(*a));
+    if (observer_ && observer_->wants(EventKind::Activate)) observer_->on_activate(view(*a));
 }
 
 void Engine::on_unmatch(std::uint32_t, Token& token) {
@@ -165,7 +165,7 @@ void Engine::on_unmatch(std::uint32_t, Token& token) {
     if (a->queued) {
         agenda_.remove(*a);
         a->queued = false;
-        if (observer_) observer_->on_deactivate(info(*a));
+        if (observer_ && observer_->wants(EventKind::Deactivate)) observer_->on_deactivate(view(*a));
     }
     for (FactId id : a->supports) {
         Fact* f = wm_.get(id);
@@ -233,7 +233,7 @@ void Engine::fire_one(Activation& a) {
         case dsl::Action::Kind::Print: {
             std::string line;
             for (const dsl::Expr& e : act.values) line += to_display(evaluate(e, vars));
-            if (observer_) observer_->on_print(line);
+            if (observer_ && observer_->wants(EventKind::Print)) observer_->on_print(line);
             output_.push_back(std::move(line));
             break;
         }
@@ -247,11 +247,13 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
     start();
     std::uint64_t n = 0;
     while (n < limit && !halted_ && !agenda_.empty()) {
+        // Between firings, so a limit never leaves a firing half done.
+        if ((stopped_ = limit_reached())) break;
         Activation& a = agenda_.pop();
         a.queued = false;
         ++n;
         ++fired_;
-        if (observer_) observer_->on_fire(fired_, info(a));
+        if (observer_ && observer_->wants(EventKind::Fire)) observer_->on_fire(fired_, view(a));
         firing_ = &a;
         try {
             fire_one(a);
@@ -266,34 +268,92 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
     return n;
 }
 
+void Engine::load() {
+    start();
+    // Resumable: a limit may stop the run between two initial facts; the next run or
+    // change goes on from there, so the initial facts still get the first ids.
+    const std::size_t own = program_->initial_facts.size();
+    const std::size_t total = own + (input_ ? input_->facts.size() : 0);
+    while (loaded_ < total) {
+        if ((stopped_ = limit_reached())) return;
+        const dsl::InitialFact& f = loaded_ < own ? program_->initial_facts[loaded_] : input_->facts[loaded_ - own];
+        ++loaded_;
+        assert_fact(f.tmpl, f.values, false, nullptr);
+        settle();
+    }
+}
+
+std::optional<StopReason> Engine::limit_reached() const {
+    if (limits_.cancel && limits_.cancel->load(std::memory_order_relaxed)) return StopReason::Interrupted;
+    if (limits_.max_facts && wm_.alive() > *limits_.max_facts) return StopReason::FactLimit;
+    if (limits_.deadline && std::chrono::steady_clock::now() >= *limits_.deadline) return StopReason::Timeout;
+    return std::nullopt;
+}
+
+Engine::Limits Engine::limits_of(const RunOptions& options) {
+    Limits limits{std::nullopt, options.max_facts, options.cancel};
+    if (options.timeout) {
+        using Clock = std::chrono::steady_clock;
+        const Clock::time_point now = Clock::now();
+        // A timeout too large to add to the clock is no limit at all.
+        if (*options.timeout <= std::chrono::nanoseconds::zero())
+            limits.deadline = now;
+        else if (std::chrono::duration_cast<Clock::duration>(*options.timeout) < Clock::time_point::max() - now)
+            limits.deadline = now + std::chrono::duration_cast<Clock::duration>(*options.timeout);
+    }
+    return limits;
+}
+
 RunResult Engine::run(const RunOptions& options) {
     RunResult result;
-    agenda_ = Agenda(options.strategy);
-    observer_ = options.observer;
+    if (failure_) {
+        result.complete = false;
+        result.stop_reason = StopReason::RuntimeError;
+        result.error = failure_;
+        return result;
+    }
+    // Activations left by a halt or a limit keep waiting, in the order of this run.
+    agenda_.set_strategy(options.strategy);
+    observer_ = options.observer ? options.observer : default_observer_;
+    halted_ = false;
+    output_.clear();
+    const std::uint64_t fired_before = fired_;
     try {
-        start();
-        for (const dsl::InitialFact& f : program_->initial_facts) {
-            assert_fact(f.tmpl, f.values, false, nullptr);
-            settle();
-        }
-        if (input_) {
-            for (const dsl::InitialFact& f : input_->facts) {
-                assert_fact(f.tmpl, f.values, false, nullptr);
-                settle();
-            }
-        }
-        fire(options.max_fires.value_or(std::numeric_limits<std::uint64_t>::max()));
-        // The limit stopped the run only if something was left to fire.
-        result.complete = halted_ || agenda_.empty();
+        limits_ = limits_of(options);
+        stopped_.reset();
+        load();
+        if (!stopped_) fire(options.max_fires.value_or(std::numeric_limits<std::uint64_t>::max()));
+        // The fire limit stopped the run only if something was left to fire.
+        result.stop_reason = stopped_   ? *stopped_
+                             : halted_  ? StopReason::Halted
+                             : agenda_.empty() ? StopReason::Completed
+                                               : StopReason::FireLimit;
+        result.complete = result.stop_reason == StopReason::Completed || result.stop_reason == StopReason::Halted;
     } catch (const EvalError& e) {
         result.complete = false;
+        result.stop_reason = StopReason::RuntimeError;
         result.error = to_diagnostic(e);
+        failure_ = result.error;
     }
-    result.fired = fired_;
+    result.fired = fired_ - fired_before;
     result.halted = halted_;
-    result.output = output_;
-    observer_ = nullptr;
+    limits_ = {};
+    result.output = std::move(output_);
+    output_.clear();
+    observer_ = default_observer_;
     return result;
+}
+
+void Engine::set_observer(Observer* observer) noexcept {
+    default_observer_ = observer;
+    observer_ = observer;
+}
+
+std::string Engine::check_present(FactId id) const {
+    const Fact* f = wm_.get(id);
+    if (!f) return "there is no fact f-" + std::to_string(id);
+    if (!f->alive) return "fact f-" + std::to_string(id) + " was retracted";
+    return "";
 }
 
 Diagnostic Engine::to_diagnostic(const EvalError& e) const {
@@ -309,26 +369,27 @@ Diagnostic Engine::to_diagnostic(const EvalError& e) const {
 
 // ---- views
 
-FactInfo Engine::info(const Fact& f) const {
-    const dsl::Template& t = program_->templates.at(f.tmpl);
-    FactInfo out;
-    out.id = f.id;
-    out.template_name = t.name;
-    for (const dsl::Field& field : t.fields) out.field_names.push_back(field.name);
-    out.values = f.values;
-    out.derived = f.derived;
-    return out;
+FactView Engine::view(const Fact& f) const {
+    return {*program_, f.id, f.tmpl, f.values, f.derived};
 }
 
-ActivationInfo Engine::info(const Activation& a) const {
-    return {program_->rules.at(a.rule).name, a.facts};
-}
+ActivationView Engine::view(const Activation& a) const { return {*program_, a.rule, a.facts}; }
+
+FactInfo Engine::info(const Fact& f) const { return view(f).info(); }
+
+ActivationInfo Engine::info(const Activation& a) const { return view(a).info(); }
 
 std::vector<FactInfo> Engine::facts() const {
     std::vector<FactInfo> out;
     for (FactId id = 1; id <= wm_.issued(); ++id)
         if (const Fact* f = wm_.get(id); f->alive) out.push_back(info(*f));
     return out;
+}
+
+std::optional<FactInfo> Engine::fact(FactId id) const {
+    const Fact* f = wm_.get(id);
+    if (!f || !f->alive) return std::nullopt;
+    return info(*f);
 }
 
 std::vector<ActivationInfo> Engine::pending() const {

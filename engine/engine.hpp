@@ -10,6 +10,8 @@
 #include <demarche/compile.hpp>
 #include <demarche/session.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -21,10 +23,38 @@ public:
     Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts);
     ~Engine();
 
-    /// Asserts the initial facts, then fires until done; see Session::run.
+    /// Fires until done; the first call (or the first change, whichever comes first)
+    /// asserts the initial facts. See Session::run.
     RunResult run(const RunOptions& options);
 
+    const dsl::Program& program() const noexcept { return *program_; }
+    /// Asserts the program's `facts` blocks, then the input FactSet; only the first call
+    /// does anything. Throws EvalError.
+    void load();
+    /// Observes changes made between runs, and runs whose options name no observer.
+    /// Borrowed; may be null.
+    void set_observer(Observer* observer) noexcept;
+    /// The runtime error that ended the session: afterwards nothing changes any more.
+    const std::optional<Diagnostic>& failure() const noexcept { return failure_; }
+    /// Runs `body` (a change by Session through assert_input and retract, returning a
+    /// FactResult) after loading the initial facts. A runtime error while propagating (a
+    /// `where` test) ends the session and becomes the result's error.
+    template <typename F>
+    FactResult change(F&& body) {
+        if (failure_) return {0, "the session stopped on a runtime error: " + failure_->message};
+        try {
+            load();
+            return body();
+        } catch (const EvalError& e) {
+            failure_ = to_diagnostic(e);
+            return {0, failure_->message};
+        }
+    }
+    /// "" when `id` names a present fact, else why not.
+    std::string check_present(FactId id) const;
+
     std::vector<FactInfo> facts() const;
+    std::optional<FactInfo> fact(FactId id) const;
     QueryResult query(std::string_view name, const std::vector<std::string>& args) const;
 
     // Direct access for tests and embedders of the engine itself. They throw EvalError
@@ -54,6 +84,19 @@ private:
     void fire_one(Activation& a);
     void release(Activation& a);
 
+    /// The limits of the run in progress; empty between runs, so changes never stop.
+    struct Limits {
+        std::optional<std::chrono::steady_clock::time_point> deadline;
+        std::optional<std::uint64_t> max_facts;
+        const std::atomic<bool>* cancel = nullptr;
+    };
+    /// The limit that says stop now, if any; read between firings and initial facts.
+    std::optional<StopReason> limit_reached() const;
+    static Limits limits_of(const RunOptions& options);
+
+    // What observers see: views, built on the stack, with names looked up only on demand.
+    FactView view(const Fact& f) const;
+    ActivationView view(const Activation& a) const;
     FactInfo info(const Fact& f) const;
     ActivationInfo info(const Activation& a) const;
     Diagnostic to_diagnostic(const EvalError& e) const;
@@ -75,6 +118,11 @@ private:
     std::vector<std::string> output_;
     bool halted_ = false;
     bool started_ = false;
+    std::size_t loaded_ = 0;  ///< initial facts asserted so far
+    Limits limits_;
+    std::optional<StopReason> stopped_;  ///< the limit that stopped the run in progress
+    Observer* default_observer_ = nullptr;
+    std::optional<Diagnostic> failure_;
 };
 
 }  // namespace demarche::engine

@@ -4,7 +4,11 @@
 
 #include <cmath>
 #include <cstdint>
+#include <exception>
 #include <limits>
+#include <new>
+#include <span>
+#include <vector>
 
 namespace demarche::engine {
 
@@ -14,6 +18,8 @@ namespace v2 = boost::variant2;
 using dsl::BinaryOp;
 using dsl::Builtin;
 using dsl::Expr;
+using demarche::FunctionResult;
+using demarche::FunctionSignature;
 
 [[noreturn]] void fail(const Expr& e, std::string message) {
     throw EvalError{std::move(message), e.range, std::nullopt};
@@ -148,7 +154,46 @@ bool as_bool(const Expr& e, const Value& v, std::string_view what) {
     fail(e, std::string(what) + " needs a bool, got " + std::string(kind_name(kind_of(v))));
 }
 
+// Arguments are checked against the declared types (the checker could not know every
+// type), and so is the result: the function sees and gives only what it declared.
+Value call_user(const Expr& e, const VariableSource& vars) {
+    const FunctionSignature& fn = *e.function;
+    if (e.args.size() != fn.params.size()) fail(e, "'" + fn.name + "' takes " + std::to_string(fn.params.size()) + " arguments");
+    std::vector<Value> args;
+    args.reserve(e.args.size());
+    for (std::size_t i = 0; i < e.args.size(); ++i) {
+        Value v = evaluate(e.args[i], vars);
+        const dsl::FieldType type = dsl::field_type(fn.params[i]);
+        if (!dsl::accepts(type, kind_of(v)))
+            fail(e.args[i], "argument " + std::to_string(i + 1) + " of '" + fn.name + "' must be " +
+                                std::string(dsl::to_string(type)) + ", got " + std::string(kind_name(kind_of(v))));
+        if (type == dsl::FieldType::Float && kind_of(v) == ValueKind::Int)
+            v = Value(static_cast<double>(v2::get<std::int64_t>(v)));
+        args.push_back(std::move(v));
+    }
+    std::optional<FunctionResult> result;
+    try {
+        result.emplace(fn.fn(std::span<const Value>(args)));
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& x) {
+        fail(e, "'" + fn.name + "' failed: " + x.what());
+    } catch (...) {
+        fail(e, "'" + fn.name + "' failed with an exception");
+    }
+    if (!result->ok()) fail(e, "'" + fn.name + "' failed: " + result->message());
+    Value out = result->value();
+    const dsl::FieldType type = dsl::field_type(fn.result);
+    if (!dsl::accepts(type, kind_of(out)))
+        fail(e, "'" + fn.name + "' returned " + std::string(kind_name(kind_of(out))) + ", but it is declared to return " +
+                    std::string(dsl::to_string(type)));
+    if (type == dsl::FieldType::Float && kind_of(out) == ValueKind::Int)
+        out = Value(static_cast<double>(v2::get<std::int64_t>(out)));
+    return out;
+}
+
 Value call(const Expr& e, const VariableSource& vars) {
+    if (e.function) return call_user(e, vars);
     std::string_view name = dsl::to_string(e.builtin);
     switch (e.builtin) {
     case Builtin::Abs: {

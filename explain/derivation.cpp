@@ -59,7 +59,7 @@ public:
                 Bindings b = s.bindings;
                 std::vector<FactId> found;
                 std::uint64_t budget = witness_budget;
-                if (find_match(c.group, 0, FactView{&run_, firing->moment}, b, found, budget))
+                if (find_match(c.group, 0, FactsAt{&run_, firing->moment}, b, found, budget))
                     for (FactId id : found)
                         if (id) {
                             item.fact = id;

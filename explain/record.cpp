@@ -16,7 +16,7 @@ namespace v2 = boost::variant2;
 
 namespace {
 
-bool same_values(const std::vector<Value>& a, const std::vector<Value>& b) {
+bool same_values(std::span<const Value> a, std::span<const Value> b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), same_value);
 }
 
@@ -122,7 +122,8 @@ const FiringRecord* RecordedRun::firing(std::uint64_t number) const {
 
 const FiringRecord& RecordedRun::keep_current() {
     if (!current_kept) {
-        firings.push_back(current);
+        FiringRecord& kept = firings.emplace_back(current);
+        kept.facts = matched.add(current_facts);
         current_kept = true;
     }
     return firings.back();
@@ -146,7 +147,8 @@ Bindings RecordedRun::bindings(const FiringRecord& f) const {
         if (c.kind != dsl::Condition::Kind::Pattern || !fr) continue;
         if (c.pattern.fact_var) b.at(*c.pattern.fact_var) = fact_symbol(fr->id);
         for (const dsl::FieldTest& t : c.pattern.tests)
-            if (t.kind == dsl::FieldTest::Kind::Bind && !b.at(t.slot)) b[t.slot] = fr->values.at(t.field);
+            if (t.kind == dsl::FieldTest::Kind::Bind && !b.at(t.slot) && t.field < fr->values.size())
+                b[t.slot] = fr->values[t.field];
     }
     return b;
 }
@@ -175,8 +177,18 @@ std::vector<RecordedRun::RemovalAction> removal_actions(const dsl::Rule& rule) {
 
 }  // namespace
 
+namespace {
+
+/// What a Recorder asks for: activations only matter to a `next` that wants them.
+EventMask recorder_events(const Observer* next) {
+    EventMask own = EventKind::Assert | EventKind::Retract | EventKind::Fire;
+    return next ? own | next->events() : own;
+}
+
+}  // namespace
+
 Recorder::Recorder(ProgramPtr program, std::shared_ptr<const FactSet> facts, Observer* next)
-    : run_(std::make_unique<RecordedRun>()), next_(next) {
+    : Observer(recorder_events(next)), run_(std::make_unique<RecordedRun>()), next_(next) {
     run_->program = std::move(program);
     run_->input = std::move(facts);
     for (const dsl::Rule& rule : run_->program->rules) run_->removal_actions.push_back(removal_actions(rule));
@@ -184,15 +196,17 @@ Recorder::Recorder(ProgramPtr program, std::shared_ptr<const FactSet> facts, Obs
 
 Recorder::~Recorder() = default;
 
-void Recorder::on_assert(const FactInfo& info) {
+void Recorder::on_assert(const FactView& info) {
     RecordedRun& r = *run_;
     ++r.moment;
-    FactRecord rec;
-    rec.id = info.id;
-    auto t = r.program->template_ids.find(info.template_name);
-    rec.tmpl = t == r.program->template_ids.end() ? 0 : t->second;
-    rec.values = info.values;
-    rec.derived = info.derived;
+    // Ids come in order; a gap only when the recorder was attached to a session late.
+    if (r.facts.empty()) r.facts.reserve(r.initial_count() * 2);
+    if (r.facts.size() + 1 < info.id()) r.facts.resize(info.id() - 1);
+    FactRecord& rec = r.facts.emplace_back();
+    rec.id = info.id();
+    rec.tmpl = info.template_index();
+    rec.values = r.values.add(info.values());
+    rec.derived = info.derived();
     rec.asserted_at = r.moment;
     if (!rec.derived && !r.started) {
         // Initial facts come in load order; one equal to a fact already present raises
@@ -216,25 +230,23 @@ void Recorder::on_assert(const FactInfo& info) {
         r.modify_values.reset();
     }
     r.last_asserted = rec.id;
-    if (r.facts.empty()) r.facts.reserve(r.initial_count() * 2);
-    if (r.facts.size() < rec.id) r.facts.resize(rec.id);
-    r.facts[rec.id - 1] = std::move(rec);
-    if (next_) next_->on_assert(info);
+    if (next_ && next_->wants(EventKind::Assert)) next_->on_assert(info);
 }
 
-void Recorder::on_retract(const FactInfo& info) {
+void Recorder::on_retract(const FactView& info) {
     RecordedRun& r = *run_;
     ++r.moment;
-    if (info.id == 0 || info.id > r.facts.size() || r.facts[info.id - 1].id != info.id || !r.started) {
-        if (next_) next_->on_retract(info);
+    const FactId id = info.id();
+    if (id == 0 || id > r.facts.size() || r.facts[id - 1].id != id || !r.started) {
+        if (next_ && next_->wants(EventKind::Retract)) next_->on_retract(info);
         return;
     }
-    FactRecord& rec = r.facts[info.id - 1];
+    FactRecord& rec = r.facts[id - 1];
     rec.removed_at = r.moment;
     const FiringRecord& current = r.keep_current();
     rec.removal.firing = current.number;
     auto hit = std::find_if(r.pending.begin(), r.pending.end(),
-                            [&](const RecordedRun::PendingRemoval& p) { return p.fact == info.id; });
+                            [&](const RecordedRun::PendingRemoval& p) { return p.fact == id; });
     if (hit != r.pending.end()) {
         rec.removal.kind = hit->modify ? RemovalKind::Modified : RemovalKind::Retracted;
         if (hit->modify) {
@@ -244,7 +256,7 @@ void Recorder::on_retract(const FactInfo& info) {
             const dsl::Action& act = rule.actions.at(hit->action);
             const dsl::Template& tmpl = r.program->templates.at(rec.tmpl);
             Bindings b = r.bindings(current);
-            std::vector<Value> values = rec.values;
+            std::vector<Value> values(rec.values.begin(), rec.values.end());
             try {
                 for (const auto& [field, e] : act.changes) {
                     values.at(field) = engine::evaluate(e, BindingSource(b));
@@ -252,7 +264,7 @@ void Recorder::on_retract(const FactInfo& info) {
                         values[field] = Value(static_cast<double>(v2::get<std::int64_t>(values[field])));
                 }
                 r.modify_values = std::move(values);
-                r.modify_source = info.id;
+                r.modify_source = id;
             } catch (const engine::EvalError&) {
                 r.modify_values.reset();
             }
@@ -264,11 +276,11 @@ void Recorder::on_retract(const FactInfo& info) {
         const FiringRecord* support = r.firing(rec.firing);
         std::uint64_t latest = 0;
         if (support) {
-            for (FactId id : support->facts) {
-                const FactRecord* m = r.fact(id);
+            for (FactId matched : support->facts) {
+                const FactRecord* m = r.fact(matched);
                 if (m && m->removed_at && m->removed_at < rec.removed_at && m->removed_at > latest) {
                     latest = m->removed_at;
-                    rec.removal.cause = id;
+                    rec.removal.cause = matched;
                     rec.removal.cause_retracted = true;
                 }
             }
@@ -278,24 +290,24 @@ void Recorder::on_retract(const FactInfo& info) {
             if (a && a->asserted_at > support->moment) rec.removal.cause = a->id;
         }
     }
-    if (next_) next_->on_retract(info);
+    if (next_ && next_->wants(EventKind::Retract)) next_->on_retract(info);
 }
 
-void Recorder::on_activate(const ActivationInfo& a) {
-    if (next_) next_->on_activate(a);
+void Recorder::on_activate(const ActivationView& a) {
+    if (next_ && next_->wants(EventKind::Activate)) next_->on_activate(a);
 }
 
-void Recorder::on_deactivate(const ActivationInfo& a) {
-    if (next_) next_->on_deactivate(a);
+void Recorder::on_deactivate(const ActivationView& a) {
+    if (next_ && next_->wants(EventKind::Deactivate)) next_->on_deactivate(a);
 }
 
-void Recorder::on_fire(std::uint64_t number, const ActivationInfo& a) {
+void Recorder::on_fire(std::uint64_t number, const ActivationView& a) {
     RecordedRun& r = *run_;
     FiringRecord& f = r.current;
     f.number = number;
-    auto id = r.program->rule_ids.find(a.rule);
-    f.rule = id == r.program->rule_ids.end() ? 0 : id->second;
-    f.facts.assign(a.facts.begin(), a.facts.end());
+    f.rule = a.rule_index();
+    r.current_facts.assign(a.facts().begin(), a.facts().end());
+    f.facts = r.current_facts;
     f.moment = r.moment;
     r.current_kept = false;
     r.started = true;
@@ -304,16 +316,16 @@ void Recorder::on_fire(std::uint64_t number, const ActivationInfo& a) {
     r.modify_values.reset();
     for (const RecordedRun::RemovalAction& ra : r.removal_actions.at(f.rule))
         if (ra.position < f.facts.size()) r.pending.push_back({f.facts[ra.position], ra.modify, ra.action});
-    if (next_) next_->on_fire(number, a);
+    if (next_ && next_->wants(EventKind::Fire)) next_->on_fire(number, a);
 }
 
 void Recorder::on_print(const std::string& line) {
-    if (next_) next_->on_print(line);
+    if (next_ && next_->wants(EventKind::Print)) next_->on_print(line);
 }
 
 // ---- matching
 
-std::vector<const FactRecord*> FactView::of_template(dsl::TemplateId t) const {
+std::vector<const FactRecord*> FactsAt::of_template(dsl::TemplateId t) const {
     std::vector<const FactRecord*> out;
     for (const FactRecord& f : run->facts) {
         if (f.id == 0 || f.tmpl != t) continue;
@@ -323,7 +335,7 @@ std::vector<const FactRecord*> FactView::of_template(dsl::TemplateId t) const {
 }
 
 bool test_holds(const dsl::FieldTest& t, const FactRecord& f, Bindings& b) {
-    return test_holds_value(t, f.values.at(t.field), b);
+    return t.field < f.values.size() && test_holds_value(t, f.values[t.field], b);
 }
 
 bool test_holds_value(const dsl::FieldTest& t, const Value& v, Bindings& b) {
@@ -354,7 +366,7 @@ std::vector<Mismatch> match_pattern(const dsl::Pattern& p, const FactRecord& f, 
     return out;
 }
 
-bool find_match(const std::vector<dsl::Condition>& conds, std::size_t i, const FactView& view, Bindings& b,
+bool find_match(const std::vector<dsl::Condition>& conds, std::size_t i, const FactsAt& view, Bindings& b,
                 std::vector<FactId>& facts, std::uint64_t& budget) {
     if (i == conds.size()) return true;
     const dsl::Condition& c = conds[i];
@@ -466,7 +478,7 @@ std::string expr_text(const dsl::Expr& e, const std::vector<dsl::VariableInfo>& 
         return lhs + " " + std::string(dsl::to_string(e.binary)) + " " + rhs;
     }
     case dsl::Expr::Kind::Call: {
-        std::string out = std::string(dsl::to_string(e.builtin)) + "(";
+        std::string out = std::string(dsl::call_name(e)) + "(";
         for (std::size_t i = 0; i < e.args.size(); ++i) out += (i ? ", " : "") + expr_text(e.args[i], vars, b);
         return out + ")";
     }

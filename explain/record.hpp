@@ -8,12 +8,44 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace demarche::explain {
+
+/// Append-only storage whose elements never move, so spans into it stay valid for its
+/// lifetime: recording keeps every fact's values and every firing's matched facts in a
+/// few large blocks instead of one allocation each.
+template <typename T>
+class Arena {
+public:
+    Arena() = default;
+    Arena(const Arena&) = delete;  // the spans handed out point into this one
+    Arena& operator=(const Arena&) = delete;
+    Arena(Arena&&) noexcept = default;  // moving a block keeps its buffer
+    Arena& operator=(Arena&&) noexcept = default;
+
+    /// A copy of `items`, valid as long as the arena.
+    std::span<const T> add(std::span<const T> items) {
+        if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < items.size()) {
+            // Blocks double up to a cap, so a small run allocates little and a big one rarely.
+            next_block_ = std::min<std::size_t>(next_block_ * 2, 1U << 16U);
+            blocks_.emplace_back().reserve(std::max(next_block_, items.size()));
+        }
+        std::vector<T>& block = blocks_.back();
+        const std::size_t at = block.size();
+        block.insert(block.end(), items.begin(), items.end());  // within capacity: nothing moves
+        return {block.data() + at, items.size()};
+    }
+
+private:
+    std::vector<std::vector<T>> blocks_;
+    std::size_t next_block_ = 128;
+};
 
 /// What removed a fact.
 enum class RemovalKind {
@@ -37,7 +69,7 @@ struct Removal {
 struct FactRecord {
     FactId id = 0;
     dsl::TemplateId tmpl = 0;
-    std::vector<Value> values;
+    std::span<const Value> values;  ///< one per field, in RecordedRun::values
     bool derived = false;
     std::uint64_t asserted_at = 0;  ///< moment (event count) of the assertion
     std::uint64_t removed_at = 0;   ///< moment of the retraction; 0 while present
@@ -50,7 +82,9 @@ struct FactRecord {
 struct FiringRecord {
     std::uint64_t number = 0;
     dsl::RuleId rule = 0;
-    std::vector<FactId> facts;  ///< per position (patterns, not, exists); 0 for not/exists
+    /// Per position (patterns, not, exists); 0 for not/exists. In RecordedRun::matched
+    /// once kept; RecordedRun::current_facts for the firing under way.
+    std::span<const FactId> facts;
     std::uint64_t moment = 0;
 };
 
@@ -62,11 +96,14 @@ struct RecordedRun {
     ProgramPtr program;
     std::shared_ptr<const FactSet> input;
     std::vector<FactRecord> facts;      ///< index = id - 1
+    Arena<Value> values;                ///< what FactRecord::values point into
+    Arena<FactId> matched;              ///< what kept FiringRecord::facts point into
     /// The firings that changed working memory, in order. A firing whose assertions were
     /// all duplicates explains nothing and is not kept: most firings of a join-heavy run
     /// are like that, and keeping them would make recording cost far more.
     std::vector<FiringRecord> firings;
     FiringRecord current;          ///< the firing under way (none before the first)
+    std::vector<FactId> current_facts;  ///< what `current.facts` points into
     bool current_kept = false;     ///< `current` has been added to `firings`
     bool started = false;          ///< a firing has begun: assertions are no longer initial
     /// Per rule: where its `retract`/`modify` actions find their targets.
@@ -115,7 +152,7 @@ std::vector<std::size_t> position_conditions(const dsl::Rule& rule);
 // ---- matching rule conditions over recorded facts, naively
 
 /// Which facts a search may use: those present at `moment` (0: at the end of the run).
-struct FactView {
+struct FactsAt {
     const RecordedRun* run = nullptr;
     std::uint64_t moment = 0;
     /// Facts of template `t` visible in this view, in id order.
@@ -139,7 +176,7 @@ std::vector<Mismatch> match_pattern(const dsl::Pattern& p, const FactRecord& f, 
 /// Finds the first match (in fact id order) of `conds` (a not/exists body, or a rule's
 /// conditions) under `b`; fills `b` and `facts` with it. `budget` counts fact tests and
 /// stops the search at zero (then it reports no match).
-bool find_match(const std::vector<dsl::Condition>& conds, std::size_t i, const FactView& view, Bindings& b,
+bool find_match(const std::vector<dsl::Condition>& conds, std::size_t i, const FactsAt& view, Bindings& b,
                 std::vector<FactId>& facts, std::uint64_t& budget);
 
 /// Evaluates a `where` test; the message on an error.

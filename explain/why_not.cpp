@@ -226,7 +226,7 @@ private:
 
     struct Search {
         const dsl::Rule* rule = nullptr;
-        FactView view;
+        FactsAt view;
         std::uint64_t budget = search_budget;
         long best = -1;  // conditions held on the best branch
         RuleAnalysis result;
@@ -237,7 +237,7 @@ private:
     RuleAnalysis analyse_rule(const dsl::Rule& rule, std::string written, Bindings seed, unsigned level) {
         Search s;
         s.rule = &rule;
-        s.view = FactView{&run_, 0};
+        s.view = FactsAt{&run_, 0};
         s.result.rule = &rule;
         s.result.asserts = std::move(written);
         dfs(s, 0, seed);
@@ -284,7 +284,7 @@ private:
                             Reason if_mismatch) {
         Failure f;
         f.missing = substituted(pat, b);
-        std::vector<const FactRecord*> facts = FactView{&run_, 0}.of_template(pat.tmpl);
+        std::vector<const FactRecord*> facts = FactsAt{&run_, 0}.of_template(pat.tmpl);
         const std::string& name = p_.templates.at(pat.tmpl).name;
         if (facts.empty()) {
             f.reason = Reason::NoFact;
@@ -313,7 +313,7 @@ private:
             if (test_holds(t, *best, replay)) continue;
             const dsl::Template& tm = p_.templates.at(pat.tmpl);
             f.mismatches.push_back(
-                {tm.fields.at(t.field).name, to_source(best->values.at(t.field)), needed_text(t, vars, before)});
+                {tm.fields.at(t.field).name, to_source(best->values[t.field]), needed_text(t, vars, before)});
         }
         return f;
     }
@@ -432,7 +432,7 @@ private:
                 facts.push_back(s.rule->conditions[h.index - 1].kind == dsl::Condition::Kind::Pattern ? h.fact : 0);
         const FiringRecord* fired = nullptr;
         for (const FiringRecord& fr : run_.firings)
-            if (fr.rule == s.rule->id && fr.facts == facts) fired = &fr;
+            if (fr.rule == s.rule->id && std::ranges::equal(fr.facts, facts)) fired = &fr;
         if (fired) {
             f.details.push_back("every condition holds, and the rule fired on these facts (firing " +
                                 std::to_string(fired->number) + "); what it asserted did not last or was a different fact");

@@ -9,6 +9,10 @@ folder leads to the repository, so a case can run shipped files: `run repo/rules
   expected.out   stdout (absent: stdout must be empty)
   expected.err   stderr (absent: stderr must be empty)
   expected.exit  exit status (absent: 0)
+  expected.files/NAME  (optional) the file NAME in the case folder after the run,
+                 e.g. what `--output NAME` wrote, or a file that must stay as it was
+  expected.new   (optional) the names of the files the run added to the case folder,
+                 one a line, sorted (empty: it must add none, no temporary file either)
 With --quiet (or -q) among the arguments, the seconds in a summary line read
 "<seconds>", the only part of the output that changes from run to run.
 
@@ -52,11 +56,22 @@ def run_case(demarche, case):
         (work / "repo").symlink_to(REPO_ROOT, target_is_directory=True)
         if (work / "make_input.py").is_file():
             subprocess.run([sys.executable, "make_input.py"], cwd=work, check=True)
+        before = set(os.listdir(work))
         try:
             proc = subprocess.run([demarche] + args, cwd=work, env=env, capture_output=True,
                                   timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             return None
+        files = {}
+        if (case / "expected.files").is_dir():
+            for f in sorted((case / "expected.files").iterdir()):
+                written = work / f.name
+                files[f"expected.files/{f.name}"] = (
+                    written.read_bytes().decode("utf-8", "replace") if written.is_file()
+                    else "<missing>\n")
+        if (case / "expected.new").is_file():
+            files["expected.new"] = "".join(
+                f"{name}\n" for name in sorted(set(os.listdir(work)) - before))
     stdout = proc.stdout.decode("utf-8", "replace")
     if "--quiet" in args or "-q" in args:
         # The one variable part of a summary line: the seconds the command took.
@@ -65,6 +80,7 @@ def run_case(demarche, case):
         "expected.out": stdout,
         "expected.err": proc.stderr.decode("utf-8", "replace"),
         "expected.exit": f"{proc.returncode}\n",
+        **files,
     }
 
 
@@ -98,7 +114,8 @@ def main():
             for name, text in actual.items():
                 f = case / name
                 default = "0\n" if name == "expected.exit" else ""
-                if text == default:
+                if text == default and name.startswith("expected.") and "/" not in name \
+                        and name != "expected.new":
                     f.unlink(missing_ok=True)
                 else:
                     f.write_text(text, encoding="utf-8")

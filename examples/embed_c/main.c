@@ -1,12 +1,13 @@
-/* Embedding Demarche from C: compile rules, load facts, run, print the derived facts.
- * Usage: embed_c RULES_PATH FACTS_FILE */
+/* Embedding Demarche from C: compile rules, load facts, run, print the derived facts;
+ * with a TARGET, also record the run and explain TARGET (as `demarche why` does).
+ * Usage: embed_c RULES_PATH FACTS_FILE [TARGET] */
 #include <demarche/demarche.h>
 
 #include <stdio.h>
 
 int main(int argc, char** argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: embed_c RULES_PATH FACTS_FILE\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: embed_c RULES_PATH FACTS_FILE [TARGET]\n");
         return 2;
     }
     demarche_program* program = NULL;
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
     status = demarche_load_facts(program, (const char* const*)&argv[2], 1, &facts, NULL);
     demarche_session* session = NULL;
     if (status == DEMARCHE_OK) status = demarche_session_new(program, facts, &session);
+    if (status == DEMARCHE_OK && argc == 4) status = demarche_session_set_recording(session, 1);
     demarche_facts_free(facts);      /* the session keeps what it needs */
     demarche_program_free(program);
     if (status != DEMARCHE_OK) {
@@ -47,6 +49,21 @@ int main(int argc, char** argv) {
     }
     printf("fired %llu, complete %d\nfacts %s\n", (unsigned long long)result.fired, result.complete, json);
     demarche_string_free(json);
+
+    /* The session stays live: a second run fires only what changed since (nothing). */
+    status = demarche_session_run(session, "depth", 10000, &result);
+    if (status == DEMARCHE_OK) printf("second run fired %llu\n", (unsigned long long)result.fired);
+    if (status == DEMARCHE_OK && argc == 4) {
+        char* why = NULL;
+        status = demarche_session_why(session, argv[3], "text", &why);
+        if (status == DEMARCHE_OK) printf("why %s:\n%s", argv[3], why);
+        demarche_string_free(why);
+    }
+    if (status != DEMARCHE_OK) {
+        fprintf(stderr, "%s: %s\n", demarche_status_name(status), demarche_last_error());
+        demarche_session_free(session);
+        return 1;
+    }
     demarche_session_free(session);
     return 0;
 }

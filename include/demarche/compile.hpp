@@ -3,6 +3,7 @@
 
 #include <demarche/diagnostic.hpp>
 #include <demarche/export.hpp>
+#include <demarche/function.hpp>
 #include <demarche/value.hpp>
 
 #include <cstddef>
@@ -30,13 +31,28 @@ struct CompileResult {
     bool ok() const noexcept { return program != nullptr; }
 };
 
+/// How to compile.
+struct CompileOptions {
+    /// The user functions rule expressions may call besides the builtins (null: none).
+    /// Compiling copies the registry into the program, which keeps the functions alive
+    /// as long as any session runs it; later additions to the registry reach no program
+    /// compiled before. A call to an unknown function, with the wrong number of
+    /// arguments, or with an argument whose type is known and does not fit, is a
+    /// compile error.
+    std::shared_ptr<const FunctionRegistry> functions;
+};
+
 /// Compiles `.rules` files and folders (a folder's `*.rules` in name order), following
 /// imports. Never throws for bad input: problems come back as diagnostics.
 DEMARCHE_API CompileResult compile_paths(const std::vector<std::string>& paths);
+/// As above, with options (user functions).
+DEMARCHE_API CompileResult compile_paths(const std::vector<std::string>& paths, const CompileOptions& options);
 
 /// Compiles rule text held in memory; `name` is used in diagnostics. Imports are
 /// refused, as there is no folder to resolve them in.
 DEMARCHE_API CompileResult compile_string(std::string_view text, std::string name = "<string>");
+/// As above, with options (user functions).
+DEMARCHE_API CompileResult compile_string(std::string_view text, std::string name, const CompileOptions& options);
 
 /// Facts read from `.facts` and `.json` files, checked against a program's templates.
 /// Opaque here; it keeps the text of the files so diagnostics and explanations can quote them.

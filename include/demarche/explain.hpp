@@ -51,11 +51,12 @@ public:
     Recorder(const Recorder&) = delete;
     Recorder& operator=(const Recorder&) = delete;
 
-    void on_assert(const FactInfo& fact) override;
-    void on_retract(const FactInfo& fact) override;
-    void on_activate(const ActivationInfo& activation) override;
-    void on_deactivate(const ActivationInfo& activation) override;
-    void on_fire(std::uint64_t number, const ActivationInfo& activation) override;
+    // It asks for assertions, retractions and firings, plus whatever `next` asks for.
+    void on_assert(const FactView& fact) override;
+    void on_retract(const FactView& fact) override;
+    void on_activate(const ActivationView& activation) override;
+    void on_deactivate(const ActivationView& activation) override;
+    void on_fire(std::uint64_t number, const ActivationView& activation) override;
     void on_print(const std::string& line) override;
 
     /// What was recorded so far.

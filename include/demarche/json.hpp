@@ -22,7 +22,8 @@ DEMARCHE_API std::string value_to_json(const Value& value);
 DEMARCHE_API std::string facts_to_json(const std::vector<FactInfo>& facts);
 
 /// The object `demarche run --format json` prints, exactly as the language contract
-/// specifies: `{"fired": N, "halted": B, "complete": B, "output": [...], "facts": [...]}`.
+/// specifies: `{"fired": N, "halted": B, "complete": B, "output": [...], "facts": [...]}`,
+/// plus `"stop_reason"` after `"complete"`: to_string(RunResult::stop_reason).
 DEMARCHE_API std::string run_to_json(const RunResult& result, const std::vector<FactInfo>& facts);
 
 /// `{"query": NAME, "variables": [...], "answers": [{VAR: VALUE, ...}], "count": N}`, or

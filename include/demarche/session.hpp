@@ -7,9 +7,12 @@
 #include <demarche/export.hpp>
 #include <demarche/value.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,40 +60,186 @@ struct ActivationInfo {
 /// `rule: f-1,f-2,*` as in a CLIPS watch trace.
 DEMARCHE_API std::string format_activation(const ActivationInfo& activation);
 
-/// Receives the events of a run as they happen, e.g. to print a trace. Every method does
-/// nothing by default. Called on the thread that runs the session.
-class DEMARCHE_API Observer {
+/// A fact as an Observer event shows it: read in place, nothing copied. Ids, values and
+/// the derived flag cost nothing to read; names are looked up only when asked for.
+/// Valid only during the event call that receives it: copy what you keep (`info()`, or
+/// the values). Names and the template index refer to the session's program.
+class DEMARCHE_API FactView {
 public:
-    virtual ~Observer() = default;
-    /// A fact entered working memory (input, rule action or modify).
-    virtual void on_assert(const FactInfo& /*fact*/) {}
-    /// A fact left working memory (retract, modify, or lost logical support).
-    virtual void on_retract(const FactInfo& /*fact*/) {}
-    /// An activation joined the agenda.
-    virtual void on_activate(const ActivationInfo& /*activation*/) {}
-    /// An activation left the agenda without firing (its match went away).
-    virtual void on_deactivate(const ActivationInfo& /*activation*/) {}
-    /// The `number`-th firing of the run (counting from 1) starts.
-    virtual void on_fire(std::uint64_t /*number*/, const ActivationInfo& /*activation*/) {}
-    /// A rule printed `line` (also collected in RunResult::output).
-    virtual void on_print(const std::string& /*line*/) {}
+    /// For the engine: `values` (one per field of template `template_index` of
+    /// `program`) must stay valid as long as the view.
+    FactView(const dsl::Program& program, FactId id, std::uint32_t template_index, std::span<const Value> values,
+             bool derived) noexcept
+        : program_(&program), id_(id), template_(template_index), values_(values), derived_(derived) {}
+
+    FactId id() const noexcept { return id_; }
+    /// The template's position among the program's templates, in declaration order.
+    std::uint32_t template_index() const noexcept { return template_; }
+    /// One value per field, in template order.
+    std::span<const Value> values() const noexcept { return values_; }
+    /// Asserted by a rule rather than given as input.
+    bool derived() const noexcept { return derived_; }
+    /// The template's name; lives as long as the program.
+    std::string_view template_name() const noexcept;
+    /// The name of field `i` (i < values().size()); lives as long as the program.
+    std::string_view field_name(std::size_t i) const noexcept;
+    /// A copy with every name, to keep after the call.
+    FactInfo info() const;
+
+private:
+    const dsl::Program* program_;
+    FactId id_;
+    std::uint32_t template_;
+    std::span<const Value> values_;
+    bool derived_;
 };
 
-/// Options of one run.
+/// `offer(kind: peace_treaty, legally_binding: true)`, as format_fact(view.info()).
+DEMARCHE_API std::string format_fact(const FactView& fact);
+
+/// An activation as an Observer event shows it: read in place, nothing copied. Valid only
+/// during the event call that receives it; names refer to the session's program.
+class DEMARCHE_API ActivationView {
+public:
+    /// For the engine: `facts` must stay valid as long as the view.
+    ActivationView(const dsl::Program& program, std::uint32_t rule_index, std::span<const FactId> facts) noexcept
+        : program_(&program), rule_(rule_index), facts_(facts) {}
+
+    /// The rule's position among the program's rules, in declaration order.
+    std::uint32_t rule_index() const noexcept { return rule_; }
+    /// The rule's name; lives as long as the program.
+    std::string_view rule_name() const noexcept;
+    /// The facts that matched, in condition order; 0 for a `not` or `exists` condition.
+    std::span<const FactId> facts() const noexcept { return facts_; }
+    /// A copy with the rule's name, to keep after the call.
+    ActivationInfo info() const;
+
+private:
+    const dsl::Program* program_;
+    std::uint32_t rule_;
+    std::span<const FactId> facts_;
+};
+
+/// `rule: f-1,f-2,*`, as format_activation(view.info()).
+DEMARCHE_API std::string format_activation(const ActivationView& activation);
+
+/// The kinds of Observer events, one bit each, to combine into an EventMask.
+enum class EventKind : std::uint8_t {
+    Assert = 1U << 0U,      ///< on_assert
+    Retract = 1U << 1U,     ///< on_retract
+    Activate = 1U << 2U,    ///< on_activate
+    Deactivate = 1U << 3U,  ///< on_deactivate
+    Fire = 1U << 4U,        ///< on_fire
+    Print = 1U << 5U,       ///< on_print
+};
+
+/// A set of event kinds: `EventKind::Assert | EventKind::Fire`.
+class EventMask {
+public:
+    /// The empty set.
+    constexpr EventMask() noexcept = default;
+    /// The set of one kind (implicit, so a single kind can be passed where a set is expected).
+    constexpr EventMask(EventKind kind) noexcept : bits_(static_cast<std::uint8_t>(kind)) {}
+    /// Every kind.
+    static constexpr EventMask all() noexcept { return EventMask(0x3FU); }
+    /// Is `kind` in the set?
+    constexpr bool has(EventKind kind) const noexcept { return (bits_ & static_cast<std::uint8_t>(kind)) != 0; }
+    /// The union.
+    friend constexpr EventMask operator|(EventMask a, EventMask b) noexcept {
+        return EventMask(static_cast<std::uint8_t>(a.bits_ | b.bits_));
+    }
+
+private:
+    constexpr explicit EventMask(std::uint8_t bits) noexcept : bits_(bits) {}
+    std::uint8_t bits_ = 0;
+};
+
+/// The union of two kinds.
+constexpr EventMask operator|(EventKind a, EventKind b) noexcept { return EventMask(a) | EventMask(b); }
+
+/// Receives the events of a run as they happen, e.g. to print a trace or record
+/// provenance. Every method does nothing by default. Called on the thread that runs the
+/// session. The views passed are valid only during the call.
+///
+/// An observer declares the kinds of event it wants when it is constructed (all by
+/// default); the engine builds and sends no event of the other kinds, so an observer that
+/// needs only assertions, retractions and firings does not pay for activations.
+class DEMARCHE_API Observer {
+public:
+    /// `events`: the kinds of event this observer is sent.
+    explicit Observer(EventMask events = EventMask::all()) noexcept : events_(events) {}
+    virtual ~Observer() = default;
+    Observer(const Observer&) = default;
+    Observer& operator=(const Observer&) = default;
+
+    /// The kinds of event this observer is sent; fixed at construction.
+    EventMask events() const noexcept { return events_; }
+    /// Is this observer sent events of `kind`?
+    bool wants(EventKind kind) const noexcept { return events_.has(kind); }
+
+    /// A fact entered working memory (input, rule action or modify).
+    virtual void on_assert(const FactView& /*fact*/) {}
+    /// A fact left working memory (retract, modify, or lost logical support).
+    virtual void on_retract(const FactView& /*fact*/) {}
+    /// An activation joined the agenda.
+    virtual void on_activate(const ActivationView& /*activation*/) {}
+    /// An activation left the agenda without firing (its match went away).
+    virtual void on_deactivate(const ActivationView& /*activation*/) {}
+    /// The `number`-th firing of the session (counting from 1) starts.
+    virtual void on_fire(std::uint64_t /*number*/, const ActivationView& /*activation*/) {}
+    /// A rule printed `line` (also collected in RunResult::output).
+    virtual void on_print(const std::string& /*line*/) {}
+
+private:
+    EventMask events_;
+};
+
+/// Options of one run. Every limit is checked between firings (and between the initial
+/// facts), never during one, so a run stops with each firing either done or not begun;
+/// a run stopped by a limit while activations remain is incomplete.
 struct RunOptions {
     Strategy strategy = Strategy::Depth;
-    /// Stop after this many firings; the run is then incomplete if activations remain.
+    /// Stop after this many firings.
     std::optional<std::uint64_t> max_fires;
+    /// Stop once this much time has passed since the run began (measured on
+    /// std::chrono::steady_clock; a value too large to add to it means no limit).
+    std::optional<std::chrono::nanoseconds> timeout;
+    /// Stop once more than this many facts are present in working memory. The last firing
+    /// completes, so the count may exceed the limit by the facts that firing asserted.
+    std::optional<std::uint64_t> max_facts;
+    /// Not owned; may be null. Polled between firings: once it reads true, the run stops
+    /// as Interrupted. It may be set from another thread or from a signal handler
+    /// (std::atomic<bool> is lock-free on every platform Demarche builds on). Must outlive
+    /// the run.
+    const std::atomic<bool>* cancel = nullptr;
     /// Not owned; may be null. Must outlive the run.
     Observer* observer = nullptr;
 };
 
-/// What a run did.
+/// Why a run ended.
+enum class StopReason {
+    Completed,     ///< the agenda is empty
+    Halted,        ///< a rule ran `halt`
+    FireLimit,     ///< RunOptions::max_fires firings happened and activations remain
+    Timeout,       ///< RunOptions::timeout passed
+    FactLimit,     ///< more than RunOptions::max_facts facts are present
+    Interrupted,   ///< RunOptions::cancel was set
+    RuntimeError,  ///< a rule failed; see RunResult::error
+};
+
+/// "completed", "halted", "fire_limit", "timeout", "fact_limit", "interrupted",
+/// "runtime_error": the `stop_reason` of the JSON renderings.
+DEMARCHE_API std::string_view to_string(StopReason reason) noexcept;
+
+/// What one call of Session::run did.
 struct RunResult {
-    std::uint64_t fired = 0;
-    bool halted = false;    ///< a rule ran `halt`
-    bool complete = true;   ///< false when the fire limit or a runtime error stopped the run
-    std::vector<std::string> output;  ///< lines printed by `print`, in order
+    std::uint64_t fired = 0;  ///< firings of this call
+    StopReason stop_reason = StopReason::Completed;
+    bool halted = false;    ///< a rule ran `halt`: stop_reason is Halted
+    /// stop_reason is Completed or Halted; false when a limit, an interruption or a
+    /// runtime error stopped the run before the agenda was empty.
+    bool complete = true;
+    std::vector<std::string> output;  ///< lines printed by `print` during this call, in order
     /// A runtime error (division by zero, overflow, type mismatch) that stopped the run;
     /// its message names the rule, its location points at the failing expression.
     std::optional<Diagnostic> error;
@@ -103,8 +252,37 @@ struct QueryResult {
     std::optional<std::string> error;        ///< unknown query or unusable argument
 };
 
-/// One run of a program over its initial facts. Not thread-safe; use one session per
-/// thread (the program itself may be shared).
+/// Field values by name, in any order: `{{"kind", Symbol::intern("treaty")}, {"price", 3}}`.
+using FieldValues = std::vector<std::pair<std::string, Value>>;
+
+/// The outcome of a change to a session's facts: a fact id, or why nothing changed.
+struct FactResult {
+    FactId id = 0;                     ///< the fact asserted, kept, retracted or made; 0 on error
+    std::optional<std::string> error;  ///< set when nothing changed
+    /// True when the change was made.
+    bool ok() const noexcept { return !error.has_value(); }
+};
+
+/// The outcome of asserting a whole fact set into a session.
+struct FactsAsserted {
+    std::vector<FactId> ids;           ///< per fact of the set, in order (an existing id for a duplicate)
+    std::optional<std::string> error;  ///< set when the set was refused or a runtime error stopped it
+    /// True when every fact was asserted.
+    bool ok() const noexcept { return !error.has_value(); }
+};
+
+/// A working memory over a compiled program that you keep feeding: assert, retract and
+/// modify facts, run the rules, read the facts and query them, as often as you like.
+/// Not thread-safe: use one session per thread at a time (the program may be shared).
+///
+/// Fact changes are inputs, as facts from fact files are: not derived, and held
+/// unconditionally (truth maintenance never retracts them). Changes propagate at once
+/// (activations join the agenda) but nothing fires until the next `run()`. The initial
+/// facts (the program's `facts` blocks, then the FactSet given here) are asserted by the
+/// first `run()` or the first change, whichever comes first, so they always get the
+/// first ids. A runtime error (in a run, or in a `where` test reached by a change) ends
+/// the session: later changes and runs report it and change nothing; facts(), fact()
+/// and query() still read the state it left.
 class DEMARCHE_API Session {
 public:
     /// `facts` (may be null) is asserted after the program's own `facts` blocks.
@@ -113,19 +291,61 @@ public:
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    /// Asserts the initial facts and fires rules until the agenda is empty, a rule halts,
-    /// the fire limit is reached or a runtime error occurs. Call once per session.
+    /// Fires rules until the agenda is empty, a rule halts, the fire limit is reached or a
+    /// runtime error occurs; the first call asserts the initial facts first. May be called
+    /// any number of times: each call continues with the activations waiting (also after
+    /// a `halt` or a limit) and the facts changed since, and its RunResult counts the
+    /// firings and holds the printed lines *of that call* (`max_fires` too is per call).
+    /// The strategy may differ from one call to the next.
     RunResult run(const RunOptions& options = {});
+
+    /// Asserts a fact of template `template_name` from C++ values, checked as a fact file
+    /// would be: the template and every named field exist, each field is given once,
+    /// each value fits its field's type (an int given for a float field becomes a float),
+    /// fields left out take their defaults (one without a default must be given). A fact
+    /// equal to one present (same template and values) is not asserted again: its id
+    /// comes back (and if it rested only on logical support, it is now held as an input
+    /// too). Errors (with "did you mean" for names) leave the session unchanged.
+    FactResult assert_fact(std::string_view template_name, const FieldValues& fields);
+
+    /// Asserts every fact of `facts` (from load_facts, parse_facts or make_facts for this
+    /// session's program) in order. A set made for another program is refused whole.
+    FactsAsserted assert_facts(const FactSet& facts);
+
+    /// Retracts fact `id` (input or derived; the facts it supported logically may follow).
+    /// An error for an id never given or already retracted.
+    FactResult retract(FactId id);
+
+    /// Replaces fact `id` by a copy with `changes` applied (named fields, checked as in
+    /// assert_fact), like the language's `modify`: the old fact is retracted and the new
+    /// one asserted with a new id (or the id of an equal fact already present), which the
+    /// result holds. Errors for an unknown or retracted id or a bad change change nothing.
+    FactResult modify(FactId id, const FieldValues& changes);
 
     /// The facts present now, in id order.
     std::vector<FactInfo> facts() const;
+
+    /// Fact `id` if it is present now.
+    std::optional<FactInfo> fact(FactId id) const;
 
     /// Evaluates query `name` over the facts present now. `args` are the parameter values
     /// as text; each is read according to the type of the field the parameter is bound to
     /// (a symbol, a string without quotes, a number, `true`/`false`).
     QueryResult query(std::string_view name, const std::vector<std::string>& args) const;
 
+    /// Sets the observer of the changes above and of runs whose RunOptions name no
+    /// observer (null: none). Borrowed: it must outlive its use by this session. Set it
+    /// before the first change or run to see the initial facts asserted.
+    void set_observer(Observer* observer) noexcept;
+
+    /// The runtime error that ended the session, if one did.
+    std::optional<Diagnostic> failure() const;
+
+    /// The program this session runs.
+    const ProgramPtr& program() const noexcept { return program_; }
+
 private:
+    ProgramPtr program_;
     std::unique_ptr<engine::Engine> engine_;
 };
 

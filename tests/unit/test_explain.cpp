@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 namespace {
 
 using namespace demarche;
@@ -198,4 +200,103 @@ TEST_CASE("a run without a recorder is unaffected by one", "[explain]") {
     RunResult b = watched.run(o);
     CHECK(a.fired == b.fired);
     CHECK(plain.facts().size() == watched.facts().size());
+}
+
+namespace {
+
+/// Counts events by kind, and keeps each fact and activation as text.
+class Counting final : public Observer {
+public:
+    explicit Counting(EventMask events = EventMask::all()) : Observer(events) {}
+    void on_assert(const FactView& f) override { lines.push_back("+" + std::to_string(f.id()) + " " + format_fact(f)); }
+    void on_retract(const FactView& f) override { lines.push_back("-" + std::to_string(f.id())); }
+    void on_activate(const ActivationView& a) override { lines.push_back("A " + format_activation(a)); }
+    void on_deactivate(const ActivationView& a) override { lines.push_back("D " + format_activation(a)); }
+    void on_fire(std::uint64_t n, const ActivationView& a) override {
+        lines.push_back("F" + std::to_string(n) + " " + std::string(a.rule_name()));
+    }
+    std::size_t count(char kind) const {
+        return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+            return l.front() == kind;
+        }));
+    }
+    std::vector<std::string> lines;
+};
+
+}  // namespace
+
+TEST_CASE("event views render as FactInfo and ActivationInfo do, names looked up on demand", "[explain][observer]") {
+    CompileResult c = compile_string(plant);
+    REQUIRE(c.ok());
+    Session s(c.program);
+    struct Views final : Observer {
+        std::vector<std::pair<std::string, std::string>> facts;  // view text, info text
+        std::vector<std::pair<std::string, std::string>> activations;
+        void on_assert(const FactView& f) override {
+            facts.emplace_back(format_fact(f), format_fact(f.info()));
+            CHECK(f.info().template_name == f.template_name());
+            CHECK(f.info().values.size() == f.values().size());
+        }
+        void on_activate(const ActivationView& a) override {
+            activations.emplace_back(format_activation(a), format_activation(a.info()));
+        }
+    } views;
+    RunOptions o;
+    o.observer = &views;
+    s.run(o);
+    REQUIRE(views.facts.size() >= 4);
+    CHECK(views.facts.front().first == "reading(sensor: pump, value: 95)");
+    for (const auto& [view, info] : views.facts) CHECK(view == info);
+    REQUIRE(!views.activations.empty());
+    CHECK(views.activations.front().first == "overheat: f-1");
+    for (const auto& [view, info] : views.activations) CHECK(view == info);
+}
+
+TEST_CASE("an observer is sent only the kinds of event it asks for", "[explain][observer]") {
+    CompileResult c = compile_string(plant);
+    REQUIRE(c.ok());
+    Counting all;
+    Counting some(EventKind::Assert | EventKind::Fire);
+    for (Counting* o : {&all, &some}) {
+        Session s(c.program);
+        RunOptions opt;
+        opt.observer = o;
+        s.run(opt);
+    }
+    REQUIRE(all.count('A') > 0);
+    REQUIRE(all.count('-') > 0);
+    CHECK(some.count('A') == 0);
+    CHECK(some.count('-') == 0);
+    CHECK(some.count('+') == all.count('+'));
+    CHECK(some.count('F') == all.count('F'));
+    CHECK(EventMask().has(EventKind::Print) == false);
+    CHECK(EventMask::all().has(EventKind::Print));
+}
+
+TEST_CASE("a recorder asks for no activations itself, but forwards what its next observer wants", "[explain][observer]") {
+    CompileResult c = compile_string(plant);
+    REQUIRE(c.ok());
+    Recorder alone(c.program, nullptr);
+    CHECK(alone.wants(EventKind::Assert));
+    CHECK(alone.wants(EventKind::Retract));
+    CHECK(alone.wants(EventKind::Fire));
+    CHECK_FALSE(alone.wants(EventKind::Activate));
+    CHECK_FALSE(alone.wants(EventKind::Deactivate));
+
+    Counting direct;
+    {
+        Session s(c.program);
+        RunOptions opt;
+        opt.observer = &direct;
+        s.run(opt);
+    }
+    Counting behind;
+    Recorder chained(c.program, nullptr, &behind);
+    CHECK(chained.wants(EventKind::Activate));
+    Session s(c.program);
+    RunOptions opt;
+    opt.observer = &chained;
+    s.run(opt);
+    CHECK(behind.lines == direct.lines);
+    CHECK(chained.recorded().facts.size() == behind.count('+'));
 }

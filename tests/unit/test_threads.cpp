@@ -1,10 +1,13 @@
 // One compiled program shared by many sessions on many threads: every session must reach
-// the same conclusions as a session run alone. Built with -fsanitize=thread, this also
+// the same conclusions as a session run alone, also when it calls a registered function
+// and is fed facts between runs. Built with -fsanitize=thread (`make tsan`), this also
 // checks that sessions share nothing mutable (symbols are interned under a mutex).
 #include <demarche/demarche.hpp>
 
 #include <catch2/catch.hpp>
 
+#include <memory>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,8 +31,31 @@ then
   print ?a, "->", ?c
 end
 rule count when path(from: ?a, to: ?a) then assert report(text: str("cycle at ", ?a)) end
+rule weigh when edge(from: ?a, to: ?b) where weight(?a, ?b) > 20 then print "heavy ", ?a, ?b end
 query reach(?from) when path(from: ?from, to: ?to) end
 )";
+
+// weight(symbol, symbol) -> int: the sum of the digits of both names (only n5 -> n99 is
+// over 20); a pure function, called from every thread.
+std::shared_ptr<const demarche::FunctionRegistry> functions() {
+    auto r = std::make_shared<demarche::FunctionRegistry>();
+    auto weight = [](std::span<const demarche::Value> args) -> demarche::FunctionResult {
+        std::int64_t w = 0;
+        for (const demarche::Value& v : args)
+            for (char c : boost::variant2::get<demarche::Symbol>(v).name())
+                if (c >= '0' && c <= '9') w += c - '0';
+        return demarche::Value(w);
+    };
+    if (r->add("weight", {demarche::ValueType::Symbol, demarche::ValueType::Symbol}, demarche::ValueType::Int, weight))
+        return nullptr;
+    return r;
+}
+
+demarche::CompileResult compile_closure() {
+    demarche::CompileOptions options;
+    options.functions = functions();
+    return demarche::compile_string(closure_rules, "closure.rules", options);
+}
 
 std::string node(int i) { return "n" + std::to_string(i); }
 
@@ -42,6 +68,15 @@ std::string run_once(const demarche::ProgramPtr& program, const std::shared_ptr<
     demarche::RunResult r = session.run(options);
     std::string out = "fired " + std::to_string(r.fired) + (r.complete ? " complete\n" : " incomplete\n");
     for (const std::string& line : r.output) out += line + "\n";
+    // Live: a new edge out of the ring and a retracted one, then a second run.
+    demarche::FactResult added = session.assert_fact(
+        "edge", {{"from", demarche::Symbol::intern("n5")}, {"to", demarche::Symbol::intern("n99")}});
+    out += added.ok() ? "added f-" + std::to_string(added.id) + "\n" : *added.error + "\n";
+    demarche::FactResult gone = session.retract(1);
+    out += gone.ok() ? "retracted f-1\n" : *gone.error + "\n";
+    demarche::RunResult again = session.run(options);
+    out += "again fired " + std::to_string(again.fired) + "\n";
+    for (const std::string& line : again.output) out += line + "\n";
     out += demarche::facts_to_json(session.facts()) + "\n";
     out += demarche::query_to_json("reach", session.query("reach", {"n0"})) + "\n";
     return out;
@@ -50,7 +85,7 @@ std::string run_once(const demarche::ProgramPtr& program, const std::shared_ptr<
 }  // namespace
 
 TEST_CASE("sessions on many threads over one program give identical results", "[api][threads]") {
-    demarche::CompileResult compiled = demarche::compile_string(closure_rules, "closure.rules");
+    demarche::CompileResult compiled = compile_closure();
     REQUIRE(compiled.ok());
     // A ring of 12 nodes plus a chord: 144 paths, every node on a cycle.
     std::vector<demarche::FactInput> edges;
@@ -63,7 +98,11 @@ TEST_CASE("sessions on many threads over one program give identical results", "[
 
     for (demarche::Strategy strategy : {demarche::Strategy::Depth, demarche::Strategy::Breadth}) {
         const std::string expected = run_once(compiled.program, facts.facts, strategy);
-        REQUIRE(expected.find("\"count\":12") != std::string::npos);  // n0 reaches every node
+        REQUIRE(expected.find("\"count\":13") != std::string::npos);  // n0 reaches every node and n99
+        REQUIRE(expected.find("heavy n5n99") != std::string::npos);     // the function ran, after the change
+        // 12 new paths to n99, the heavy edge, and (by strategy) a duplicate path.
+        REQUIRE((expected.find("again fired 13\n") != std::string::npos ||
+                 expected.find("again fired 14\n") != std::string::npos));
 
         constexpr int thread_count = 8;
         constexpr int rounds = 3;
@@ -90,7 +129,7 @@ TEST_CASE("compiling on many threads at once gives the same program", "[api][thr
     std::vector<std::thread> threads;
     for (int t = 0; t < thread_count; ++t)
         threads.emplace_back([&, t] {
-            demarche::CompileResult c = demarche::compile_string(closure_rules, "closure.rules");
+            demarche::CompileResult c = compile_closure();
             if (!c.ok()) return;
             demarche::FactsResult f = demarche::parse_facts(c.program, "edge(a, b)\nedge(b, c)\n");
             if (!f.ok()) return;

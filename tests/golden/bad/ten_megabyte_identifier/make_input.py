@@ -1,0 +1,3 @@
+# Writes inputs that cannot be kept as text in the repository (bytes that are
+# not UTF-8, NUL, CR, links, FIFOs, or 10 MB).
+open('case.rules', 'w').write('template ' + 't' * 10_000_000 + ' { x: int }\nrule r when t(x: ?x) then print ?x end\n')
