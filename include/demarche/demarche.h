@@ -85,7 +85,11 @@ typedef enum demarche_type {
     DEMARCHE_TYPE_INT = 2,
     DEMARCHE_TYPE_FLOAT = 3,
     DEMARCHE_TYPE_BOOL = 4,
-    DEMARCHE_TYPE_ANY = 5
+    DEMARCHE_TYPE_ANY = 5,
+    /* Not a type: makes every int a value of the enum, so that an out-of-range number
+       from a caller (or another language's binding) is reported as an invalid argument
+       instead of being undefined behaviour in C++. */
+    DEMARCHE_TYPE_INVALID_ = 0x7FFFFFFF
 } demarche_type;
 
 /** One argument passed to a user function. Only the member of its type is meaningful;
