@@ -91,16 +91,16 @@ Fact* Engine::assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool 
         f.support = 1;
         support->supports.push_back(f.id);
     }
-    if (observer_ && observer_->wants(EventKind::Assert)) observer_->on_assert(view(f));
+    if (observer_ && observer_->wants(EventKind::Assert)) observer_->on_assert(view(f, f.derived ? ChangeOrigin::Rule : ChangeOrigin::Input));
     network_.assert_fact(f);
     return &f;
 }
 
-void Engine::retract_fact(Fact& f) {
+void Engine::retract_fact(Fact& f, ChangeOrigin origin) {
     if (!f.alive) return;
     ++moment_;
     wm_.remove(f);
-    if (observer_ && observer_->wants(EventKind::Retract)) observer_->on_retract(view(f));
+    if (observer_ && observer_->wants(EventKind::Retract)) observer_->on_retract(view(f, origin));
     network_.retract_fact(f);
 }
 
@@ -110,7 +110,7 @@ void Engine::settle() {
     while (!unsupported_.empty()) {
         Fact* f = wm_.get(unsupported_.front());
         unsupported_.pop_front();
-        if (f && f->alive && f->support == 0 && !f->unconditional) retract_fact(*f);
+        if (f && f->alive && f->support == 0 && !f->unconditional) retract_fact(*f, ChangeOrigin::Support);
     }
 }
 
@@ -122,7 +122,7 @@ FactId Engine::assert_input(dsl::TemplateId tmpl, std::vector<Value> values) {
 }
 
 void Engine::retract(FactId id) {
-    if (Fact* f = wm_.get(id)) retract_fact(*f);
+    if (Fact* f = wm_.get(id)) retract_fact(*f, ChangeOrigin::Input);
     settle();
 }
 
@@ -212,7 +212,7 @@ void Engine::fire_one(Activation& a) {
         }
         case dsl::Action::Kind::Retract: {
             const Fact* f = chain.at(bindings.at(act.target).depth);
-            if (Fact* live = wm_.get(f->id); live && live->alive) retract_fact(*live);
+            if (Fact* live = wm_.get(f->id); live && live->alive) retract_fact(*live, ChangeOrigin::Rule);
             break;
         }
         case dsl::Action::Kind::Modify: {
@@ -225,7 +225,7 @@ void Engine::fire_one(Activation& a) {
             }
             Fact* live = wm_.get(old->id);
             if (!live || !live->alive) break;  // already retracted by an earlier action
-            retract_fact(*live);
+            retract_fact(*live, ChangeOrigin::Rule);
             settle();
             assert_fact(old->tmpl, std::move(values), true, nullptr);
             break;
@@ -369,13 +369,13 @@ Diagnostic Engine::to_diagnostic(const EvalError& e) const {
 
 // ---- views
 
-FactView Engine::view(const Fact& f) const {
-    return {*program_, f.id, f.tmpl, f.values, f.derived};
+FactView Engine::view(const Fact& f, ChangeOrigin origin) const {
+    return {*program_, f.id, f.tmpl, f.values, f.derived, origin};
 }
 
 ActivationView Engine::view(const Activation& a) const { return {*program_, a.rule, a.facts}; }
 
-FactInfo Engine::info(const Fact& f) const { return view(f).info(); }
+FactInfo Engine::info(const Fact& f) const { return view(f, ChangeOrigin::Input).info(); }
 
 ActivationInfo Engine::info(const Activation& a) const { return view(a).info(); }
 

@@ -79,7 +79,7 @@ private:
     void on_unmatch(std::uint32_t spec, Token& token) override;
 
     Fact* assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool derived, Activation* support);
-    void retract_fact(Fact& fact);
+    void retract_fact(Fact& fact, ChangeOrigin origin);
     void settle();
     void fire_one(Activation& a);
     void release(Activation& a);
@@ -95,7 +95,7 @@ private:
     static Limits limits_of(const RunOptions& options);
 
     // What observers see: views, built on the stack, with names looked up only on demand.
-    FactView view(const Fact& f) const;
+    FactView view(const Fact& f, ChangeOrigin origin) const;
     ActivationView view(const Activation& a) const;
     FactInfo info(const Fact& f) const;
     ActivationInfo info(const Activation& a) const;

@@ -226,8 +226,9 @@ public:
                 Json r;
                 r["by"] = rm.kind == RemovalKind::Retracted ? "retract"
                           : rm.kind == RemovalKind::Modified ? "modify"
+                          : rm.kind == RemovalKind::Input    ? "input"
                                                              : "truth_maintenance";
-                r["firing"] = rm.firing;
+                if (rm.firing) r["firing"] = rm.firing;  // 0: the change came from outside any firing
                 if (const FiringRecord* by = run_.firing(rm.firing)) r["rule"] = p_.rules.at(by->rule).name;
                 if (rm.replaced_by) r["replaced_by"] = rm.replaced_by;
                 if (rm.cause) r[rm.cause_retracted ? "support_retracted" : "blocked_by"] = rm.cause;

@@ -219,6 +219,7 @@ void Recorder::on_assert(const FactView& info) {
             }
         }
     }
+    if (!rec.derived && r.started) r.in_firing = false;  // asserted through the Session
     if (rec.derived && r.started) {
         rec.firing = r.keep_current().number;
         if (r.modify_source && r.modify_values && same_values(*r.modify_values, rec.values) &&
@@ -237,25 +238,29 @@ void Recorder::on_retract(const FactView& info) {
     RecordedRun& r = *run_;
     ++r.moment;
     const FactId id = info.id();
-    if (id == 0 || id > r.facts.size() || r.facts[id - 1].id != id || !r.started) {
+    if (id == 0 || id > r.facts.size() || r.facts[id - 1].id != id) {
         if (next_ && next_->wants(EventKind::Retract)) next_->on_retract(info);
         return;
     }
     FactRecord& rec = r.facts[id - 1];
     rec.removed_at = r.moment;
-    const FiringRecord& current = r.keep_current();
-    rec.removal.firing = current.number;
+    if (info.origin() == ChangeOrigin::Input) r.in_firing = false;
+    // Outside a firing, the last firing had nothing to do with it.
+    const FiringRecord* current = r.in_firing ? &r.keep_current() : nullptr;
+    rec.removal.firing = current ? current->number : 0;
     auto hit = std::find_if(r.pending.begin(), r.pending.end(),
                             [&](const RecordedRun::PendingRemoval& p) { return p.fact == id; });
-    if (hit != r.pending.end()) {
+    if (info.origin() == ChangeOrigin::Input) {
+        rec.removal.kind = RemovalKind::Input;
+    } else if (current && info.origin() == ChangeOrigin::Rule && hit != r.pending.end()) {
         rec.removal.kind = hit->modify ? RemovalKind::Modified : RemovalKind::Retracted;
         if (hit->modify) {
             // The fact `modify` asserts next: the old values with the changes applied,
             // computed as the engine did, so it can be told apart from other assertions.
-            const dsl::Rule& rule = r.program->rules.at(current.rule);
+            const dsl::Rule& rule = r.program->rules.at(current->rule);
             const dsl::Action& act = rule.actions.at(hit->action);
             const dsl::Template& tmpl = r.program->templates.at(rec.tmpl);
-            Bindings b = r.bindings(current);
+            Bindings b = r.bindings(*current);
             std::vector<Value> values(rec.values.begin(), rec.values.end());
             try {
                 for (const auto& [field, e] : act.changes) {
@@ -311,6 +316,7 @@ void Recorder::on_fire(std::uint64_t number, const ActivationView& a) {
     f.moment = r.moment;
     r.current_kept = false;
     r.started = true;
+    r.in_firing = true;
     r.pending.clear();
     r.modify_source = 0;
     r.modify_values.reset();
@@ -523,15 +529,18 @@ std::string removal_text(const RecordedRun& run, const FactRecord& f) {
     const Removal& rm = f.removal;
     const FiringRecord* by = run.firing(rm.firing);
     std::string rule = by ? p.rules.at(by->rule).name : "?";
-    std::string when = " in firing " + std::to_string(rm.firing);
+    std::string when = by ? " in firing " + std::to_string(rm.firing) : std::string();
     switch (rm.kind) {
     case RemovalKind::None: return "";
+    case RemovalKind::Input: return "retracted by the program that ran the rules";
     case RemovalKind::Retracted: return "retracted by rule " + rule + when;
     case RemovalKind::Modified:
         return "modified" + (rm.replaced_by ? " into f-" + std::to_string(rm.replaced_by) : std::string()) +
                " by rule " + rule + when;
     case RemovalKind::Unsupported: {
-        std::string out = "retracted by truth maintenance" + when + " (rule " + rule + "): no longer supported";
+        std::string out = by ? "retracted by truth maintenance" + when + " (rule " + rule + "): no longer supported"
+                             : "retracted by truth maintenance after a change by the program that ran the rules: "
+                               "no longer supported";
         const FactRecord* cause = run.fact(rm.cause);
         if (cause && rm.cause_retracted)
             out += ", since " + fact_line(p, *cause) + ", on which it rested, was retracted";

@@ -53,11 +53,12 @@ enum class RemovalKind {
     Retracted,    ///< a firing's `retract`
     Modified,     ///< a firing's `modify` (the new fact is `replaced_by`)
     Unsupported,  ///< truth maintenance: its logical support went away
+    Input,        ///< the program running the session (Session::retract or modify)
 };
 
 struct Removal {
     RemovalKind kind = RemovalKind::None;
-    std::uint64_t firing = 0;  ///< the firing during which it was removed
+    std::uint64_t firing = 0;  ///< the firing during which it was removed; 0 outside firings
     FactId replaced_by = 0;    ///< Modified: the fact `modify` made
     /// Unsupported: the change that took the support away, when it can be told: a fact
     /// the support had matched, now retracted (`cause_retracted`), or a fact asserted
@@ -106,6 +107,9 @@ struct RecordedRun {
     std::vector<FactId> current_facts;  ///< what `current.facts` points into
     bool current_kept = false;     ///< `current` has been added to `firings`
     bool started = false;          ///< a firing has begun: assertions are no longer initial
+    /// A firing is in progress: true from its on_fire until a change comes from outside
+    /// (an input assertion or retraction through the Session between runs).
+    bool in_firing = false;
     /// Per rule: where its `retract`/`modify` actions find their targets.
     struct RemovalAction {
         std::size_t position = 0;

@@ -15,7 +15,9 @@ int main(int argc, char** argv) {
     if (!facts.ok()) return 2;
 
     demarche::Session session(compiled.program, facts.facts);  // shares the program
-    demarche::RunResult result = session.run({.strategy = demarche::Strategy::Depth, .max_fires = 10000});
+    demarche::RunOptions options;
+    options.max_fires = 10000;  // a runaway rule set stops instead of running forever
+    demarche::RunResult result = session.run(options);
     for (const std::string& line : result.output) std::cout << line << "\n";
     if (result.error) return std::cerr << demarche::render_diagnostic(*result.error), 1;
     for (const demarche::FactInfo& f : session.facts())

@@ -60,6 +60,13 @@ struct ActivationInfo {
 /// `rule: f-1,f-2,*` as in a CLIPS watch trace.
 DEMARCHE_API std::string format_activation(const ActivationInfo& activation);
 
+/// What made a fact enter or leave working memory.
+enum class ChangeOrigin : std::uint8_t {
+    Input,    ///< an initial fact, or a change through Session (assert_fact, retract, modify)
+    Rule,     ///< an action (assert, retract, modify) of the firing in progress
+    Support,  ///< truth maintenance: the fact's last logical support went away
+};
+
 /// A fact as an Observer event shows it: read in place, nothing copied. Ids, values and
 /// the derived flag cost nothing to read; names are looked up only when asked for.
 /// Valid only during the event call that receives it: copy what you keep (`info()`, or
@@ -69,8 +76,9 @@ public:
     /// For the engine: `values` (one per field of template `template_index` of
     /// `program`) must stay valid as long as the view.
     FactView(const dsl::Program& program, FactId id, std::uint32_t template_index, std::span<const Value> values,
-             bool derived) noexcept
-        : program_(&program), id_(id), template_(template_index), values_(values), derived_(derived) {}
+             bool derived, ChangeOrigin origin) noexcept
+        : program_(&program), id_(id), template_(template_index), values_(values), derived_(derived),
+          origin_(origin) {}
 
     FactId id() const noexcept { return id_; }
     /// The template's position among the program's templates, in declaration order.
@@ -79,6 +87,9 @@ public:
     std::span<const Value> values() const noexcept { return values_; }
     /// Asserted by a rule rather than given as input.
     bool derived() const noexcept { return derived_; }
+    /// What made the change this event reports: an input, a rule's action, or truth
+    /// maintenance (retractions only).
+    ChangeOrigin origin() const noexcept { return origin_; }
     /// The template's name; lives as long as the program.
     std::string_view template_name() const noexcept;
     /// The name of field `i` (i < values().size()); lives as long as the program.
@@ -92,6 +103,7 @@ private:
     std::uint32_t template_;
     std::span<const Value> values_;
     bool derived_;
+    ChangeOrigin origin_;
 };
 
 /// `offer(kind: peace_treaty, legally_binding: true)`, as format_fact(view.info()).

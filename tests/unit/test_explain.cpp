@@ -300,3 +300,40 @@ TEST_CASE("a recorder asks for no activations itself, but forwards what its next
     CHECK(behind.lines == direct.lines);
     CHECK(chained.recorded().facts.size() == behind.count('+'));
 }
+
+TEST_CASE("changes through the Session between runs are not blamed on the last firing", "[explain][session]") {
+    const char* text = R"(
+template order { id: symbol }
+template approved { id: symbol }
+template noted { id: symbol }
+facts { order(id: a) order(id: b) }
+rule approve when order(id: ?i) then assert logical approved(id: ?i) end
+rule note when order(id: ?i) then assert noted(id: ?i) end
+)";
+    CompileResult c = compile_string(text, "orders.rules");
+    REQUIRE(c.ok());
+    Recorder rec(c.program, nullptr);
+    Session s(c.program);
+    s.set_observer(&rec);
+    REQUIRE(s.run().complete);
+    std::optional<FactId> order_a;
+    for (const FactInfo& f : s.facts())
+        if (f.template_name == "order" && to_source(f.values.at(0)) == "a") order_a = f.id;
+    REQUIRE(order_a);
+    REQUIRE(s.retract(*order_a).ok());
+    REQUIRE(s.run().complete);
+
+    const RecordedRun& run = rec.recorded();
+    const FactRecord& order = find(run, "order(id: a)");
+    CHECK(order.removal.kind == RemovalKind::Input);
+    CHECK(order.removal.firing == 0);
+    CHECK(removal_text(run, order) == "retracted by the program that ran the rules");
+
+    const FactRecord& approved = find(run, "approved(id: a)");
+    CHECK(approved.removal.kind == RemovalKind::Unsupported);
+    CHECK(approved.removal.firing == 0);
+    CHECK(approved.removal.cause == order.id);
+    CHECK(removal_text(run, approved) ==
+          "retracted by truth maintenance after a change by the program that ran the rules: no longer supported, "
+          "since f-1 order(id: a), on which it rested, was retracted");
+}
