@@ -280,12 +280,14 @@ bool json_fields(const nlohmann::json& slots, const demarche::dsl::Template* t, 
     return true;
 }
 
-bool parse_json(const char* text, nlohmann::json& out, std::string& error) {
+// A JSON argument: present, UTF-8 and well-formed, or `status` says which it is not.
+bool read_json(const char* text, const char* what, nlohmann::json& out, demarche_status& status) {
+    if (!check_text(text, what, status)) return false;
     try {
         out = nlohmann::json::parse(text);
         return true;
     } catch (const nlohmann::json::exception& e) {
-        error = std::string("invalid JSON: ") + e.what();
+        status = fail(DEMARCHE_ERROR_INVALID_ARGUMENT, std::string("invalid JSON: ") + e.what());
         return false;
     }
 }
@@ -646,10 +648,9 @@ demarche_status demarche_session_assert_json(demarche_session* session, const ch
     return guarded([&] {
         demarche_status status = DEMARCHE_OK;
         if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
-        if (!check_text(fact_json, "the fact", status)) return status;
         nlohmann::json j;
+        if (!read_json(fact_json, "the fact", j, status)) return status;
         std::string error;
-        if (!parse_json(fact_json, j, error)) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, error);
         if (!j.is_object() || !j.contains("template") || !j["template"].is_string())
             return fail(DEMARCHE_ERROR_FACT, R"(expected a fact object {"template": NAME, "slots": {FIELD: VALUE}})");
         for (const auto& item : j.items())
@@ -696,10 +697,9 @@ demarche_status demarche_session_modify_json(demarche_session* session, uint64_t
     return guarded([&] {
         demarche_status status = DEMARCHE_OK;
         if (!session) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, "session is NULL");
-        if (!check_text(changes_json, "the changes", status)) return status;
         nlohmann::json j;
+        if (!read_json(changes_json, "the changes", j, status)) return status;
         std::string error;
-        if (!parse_json(changes_json, j, error)) return fail(DEMARCHE_ERROR_INVALID_ARGUMENT, error);
         prepare(*session);
         std::optional<demarche::FactInfo> old = session->session.fact(id);
         const demarche::dsl::Template* t =
