@@ -2,6 +2,8 @@
 // fires the same activations in the same order.
 #include "agenda.hpp"
 
+#include <algorithm>
+
 namespace demarche::engine {
 
 int compare_recency(const std::vector<FactId>& a, const std::vector<FactId>& b) noexcept {
@@ -40,6 +42,80 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
     // never depends on how the network happened to find the matches.
     if (int r = compare_recency(a.facts, b.facts); r != 0) return r > 0;
     return a.sequence < b.sequence;
+}
+
+bool Agenda::before(const Entry& x, const Entry& y) const noexcept {
+    if (x.salience != y.salience) return x.salience > y.salience;
+    // The keys fires_before reads first under depth and breadth, from the entries.
+    if (strategy_ == Strategy::Depth || strategy_ == Strategy::Breadth) {
+        if (x.moment != y.moment) return strategy_ == Strategy::Depth ? x.moment > y.moment : x.moment < y.moment;
+        if (x.newest != y.newest) return x.newest > y.newest;
+    }
+    return fires_before(*x.activation, *y.activation, strategy_);
+}
+
+void Agenda::sift_up(std::size_t i) noexcept {
+    const Entry e = heap_[i];
+    while (i > 0) {
+        std::size_t parent = (i - 1) / 2;
+        if (!before(e, heap_[parent])) break;
+        place(i, heap_[parent]);
+        i = parent;
+    }
+    place(i, e);
+}
+
+void Agenda::sift_down(std::size_t i) noexcept {
+    const Entry e = heap_[i];
+    const std::size_t n = heap_.size();
+    for (;;) {
+        std::size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
+        if (!before(heap_[child], e)) break;
+        place(i, heap_[child]);
+        i = child;
+    }
+    place(i, e);
+}
+
+void Agenda::add(Activation& a) {
+    a.queued = true;
+    heap_.push_back({a.salience, a.moment, a.recency.empty() ? 0 : a.recency.front(), &a});
+    sift_up(heap_.size() - 1);
+}
+
+void Agenda::remove(Activation& a) {
+    a.queued = false;
+    const std::size_t i = a.heap_pos;
+    const Entry last = heap_.back();
+    heap_.pop_back();
+    if (i == heap_.size()) return;
+    place(i, last);
+    if (i > 0 && before(last, heap_[(i - 1) / 2]))
+        sift_up(i);
+    else
+        sift_down(i);
+}
+
+Activation& Agenda::pop() {
+    Activation& a = *heap_.front().activation;
+    remove(a);
+    return a;
+}
+
+void Agenda::set_strategy(Strategy strategy) {
+    if (strategy == strategy_) return;
+    strategy_ = strategy;
+    for (std::size_t i = heap_.size() / 2; i-- > 0;) sift_down(i);
+}
+
+std::vector<const Activation*> Agenda::in_order() const {
+    std::vector<Entry> entries = heap_;
+    std::sort(entries.begin(), entries.end(), [this](const Entry& x, const Entry& y) { return before(x, y); });
+    std::vector<const Activation*> out;
+    for (const Entry& e : entries) out.push_back(e.activation);
+    return out;
 }
 
 }  // namespace demarche::engine

@@ -7,7 +7,6 @@
 #include <demarche/session.hpp>
 
 #include <cstdint>
-#include <set>
 #include <vector>
 
 namespace demarche::engine {
@@ -23,6 +22,7 @@ struct Activation {
     std::vector<FactId> recency; ///< the matched fact ids, newest first
     Token* token = nullptr;      ///< null once the match has gone
     bool queued = false;         ///< on the agenda
+    std::uint32_t heap_pos = 0;  ///< the agenda's index of it, while queued
     std::vector<FactId> supports;  ///< facts asserted logically by this activation
 };
 
@@ -33,38 +33,46 @@ int compare_recency(const std::vector<FactId>& a, const std::vector<FactId>& b) 
 /// True when `a` fires before `b` under `strategy`.
 bool fires_before(const Activation& a, const Activation& b, Strategy strategy) noexcept;
 
+/// The waiting activations, as a binary heap in firing order (the total order of
+/// `fires_before`, so the heap's shape never decides which activation fires next). Each
+/// activation knows its place in the heap, so removing one costs O(log n), and the heap
+/// entries keep the leading sort keys by value, so most comparisons read no activation.
 class Agenda {
 public:
-    explicit Agenda(Strategy strategy = Strategy::Depth) : order_{strategy}, set_(order_) {}
+    explicit Agenda(Strategy strategy = Strategy::Depth) : strategy_{strategy} {}
 
-    void add(Activation& a) { set_.insert(&a); }
-    void remove(Activation& a) { set_.erase(&a); }
+    /// Queues `a` (sets `a.queued`).
+    void add(Activation& a);
+    /// Takes `a`, which must be queued, off the agenda (clears `a.queued`).
+    void remove(Activation& a);
     /// Removes and returns the activation to fire next; the agenda must not be empty.
-    Activation& pop() {
-        Activation* a = *set_.begin();
-        set_.erase(set_.begin());
-        return *a;
-    }
+    Activation& pop();
     /// Reorders the waiting activations for `strategy` (a session may change strategy
     /// between runs; activations left by a halt or a limit keep waiting).
-    void set_strategy(Strategy strategy) {
-        if (strategy == order_.strategy) return;
-        order_ = Order{strategy};
-        std::set<Activation*, Order> reordered(set_.begin(), set_.end(), order_);
-        set_ = std::move(reordered);
-    }
-    bool empty() const noexcept { return set_.empty(); }
-    std::size_t size() const noexcept { return set_.size(); }
+    void set_strategy(Strategy strategy);
+    /// The waiting activations in firing order, the agenda unchanged.
+    std::vector<const Activation*> in_order() const;
+    bool empty() const noexcept { return heap_.empty(); }
+    std::size_t size() const noexcept { return heap_.size(); }
 
 private:
-    struct Order {
-        Strategy strategy;
-        bool operator()(const Activation* a, const Activation* b) const noexcept {
-            return fires_before(*a, *b, strategy);
-        }
+    struct Entry {
+        std::int64_t salience;
+        std::uint64_t moment;
+        FactId newest;  ///< first id of `recency`, 0 when it is empty
+        Activation* activation;
     };
-    Order order_;
-    std::set<Activation*, Order> set_;
+    /// True when `x` fires before `y`.
+    bool before(const Entry& x, const Entry& y) const noexcept;
+    void place(std::size_t i, const Entry& e) noexcept {
+        heap_[i] = e;
+        e.activation->heap_pos = static_cast<std::uint32_t>(i);
+    }
+    void sift_up(std::size_t i) noexcept;
+    void sift_down(std::size_t i) noexcept;
+
+    Strategy strategy_;
+    std::vector<Entry> heap_;  ///< heap_[0] fires next
 };
 
 }  // namespace demarche::engine

@@ -154,7 +154,6 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     }
     std::sort(a->recency.begin(), a->recency.end(), std::greater<>());
     token.payload = a;
-    a->queued = true;
     agenda_.add(*a);
     if (observer_ && observer_->wants(EventKind::Activate)) observer_->on_activate(view(*a));
 }
@@ -164,7 +163,6 @@ void Engine::on_unmatch(std::uint32_t, Token& token) {
     a->token = nullptr;
     if (a->queued) {
         agenda_.remove(*a);
-        a->queued = false;
         if (observer_ && observer_->wants(EventKind::Deactivate)) observer_->on_deactivate(view(*a));
     }
     for (FactId id : a->supports) {
@@ -250,7 +248,6 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
         // Between firings, so a limit never leaves a firing half done.
         if ((stopped_ = limit_reached())) break;
         Activation& a = agenda_.pop();
-        a.queued = false;
         ++n;
         ++fired_;
         if (observer_ && observer_->wants(EventKind::Fire)) observer_->on_fire(fired_, view(a));
@@ -393,10 +390,8 @@ std::optional<FactInfo> Engine::fact(FactId id) const {
 }
 
 std::vector<ActivationInfo> Engine::pending() const {
-    // The agenda is a set in firing order; copy it through a temporary to read it.
     std::vector<ActivationInfo> out;
-    Agenda copy = agenda_;
-    while (!copy.empty()) out.push_back(info(copy.pop()));
+    for (const Activation* a : agenda_.in_order()) out.push_back(info(*a));
     return out;
 }
 
