@@ -109,6 +109,10 @@ struct Network::Node {
     std::vector<std::uint32_t> children;
     /// The key the children look tokens up by (the left key of the child joins).
     std::vector<KeyPart> out_key;
+    /// Whether a join reads this node's tokens (right activation), or it is a terminal
+    /// (`matches`). Most nodes are neither: their tokens are reached only through their
+    /// parents and facts, and storing them would be work on every token for nothing.
+    bool keeps_memory = false;
     /// Tokens made by this node, bucketed by the hash of `out_key`'s values.
     std::unordered_map<std::size_t, std::vector<Token*>> memory;
 
@@ -209,6 +213,10 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
         terminals_[s] = add_node(std::move(t));
     }
     for (AlphaMemory& a : alphas_) std::sort(a.successors.rbegin(), a.successors.rend());
+    for (Node& n : nodes_) {
+        if (n.kind == NodeKind::Join) nodes_[n.parent].keeps_memory = true;
+        if (n.kind == NodeKind::Terminal) n.keeps_memory = true;
+    }
 }
 
 Network::~Network() = default;
@@ -514,6 +522,7 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
         fact->tokens = t;
     }
     Node& n = nodes_[node_id];
+    if (!n.keeps_memory) return t;
     t->key_hash = key_hash(t, n.depth, n.out_key);
     auto& bucket = n.memory[t->key_hash];
     t->bucket_pos = static_cast<std::uint32_t>(bucket.size());
@@ -560,13 +569,15 @@ void Network::destroy_token(Token* t) {
             t->fact->tokens = t->next_in_fact;
         if (t->next_in_fact) t->next_in_fact->prev_in_fact = t->prev_in_fact;
     }
-    auto it = n.memory.find(t->key_hash);
-    auto& bucket = it->second;
-    Token* moved = bucket.back();
-    bucket[t->bucket_pos] = moved;
-    moved->bucket_pos = t->bucket_pos;
-    bucket.pop_back();
-    if (bucket.empty()) n.memory.erase(it);
+    if (n.keeps_memory) {
+        auto it = n.memory.find(t->key_hash);
+        auto& bucket = it->second;
+        Token* moved = bucket.back();
+        bucket[t->bucket_pos] = moved;
+        moved->bucket_pos = t->bucket_pos;
+        bucket.pop_back();
+        if (bucket.empty()) n.memory.erase(it);
+    }
     --live_tokens_;
     free_tokens_.push_back(t);
 }
