@@ -49,7 +49,8 @@ bool Agenda::before(const Entry& x, const Entry& y) const noexcept {
     // The keys fires_before reads first under depth and breadth, from the entries.
     if (strategy_ == Strategy::Depth || strategy_ == Strategy::Breadth) {
         if (x.moment != y.moment) return strategy_ == Strategy::Depth ? x.moment > y.moment : x.moment < y.moment;
-        if (x.newest != y.newest) return x.newest > y.newest;
+        for (std::size_t i = 0; i < x.newest.size(); ++i)
+            if (x.newest[i] != y.newest[i]) return x.newest[i] > y.newest[i];
     }
     return fires_before(*x.activation, *y.activation, strategy_);
 }
@@ -81,7 +82,9 @@ void Agenda::sift_down(std::size_t i) noexcept {
 
 void Agenda::add(Activation& a) {
     a.queued = true;
-    heap_.push_back({a.salience, a.moment, a.recency.empty() ? 0 : a.recency.front(), &a});
+    Entry e{a.salience, a.moment, {}, &a};
+    for (std::size_t i = 0; i < e.newest.size() && i < a.recency.size(); ++i) e.newest[i] = a.recency[i];
+    heap_.push_back(e);
     sift_up(heap_.size() - 1);
 }
 

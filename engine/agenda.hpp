@@ -6,6 +6,7 @@
 
 #include <demarche/session.hpp>
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -59,7 +60,9 @@ private:
     struct Entry {
         std::int64_t salience;
         std::uint64_t moment;
-        FactId newest;  ///< first id of `recency`, 0 when it is empty
+        /// The first ids of `recency`, 0 past its end (ids start at 1, so a shorter list
+        /// compares as less recent, as compare_recency has it).
+        std::array<FactId, 3> newest;
         Activation* activation;
     };
     /// True when `x` fires before `y`.

@@ -142,15 +142,18 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     a->moment = moment_;
     a->sequence = ++sequence_;
     a->token = &token;
-    // One walk up the token chain, filling the positions from the last.
+    // One walk up the token chain; positions are read from it by depth, since the join
+    // order need not be the order of the conditions.
+    const std::uint32_t depth = network_.terminal_depth(spec);
+    chain_.resize(depth + 1);
+    const Token* t = &token;
+    for (std::uint32_t d = depth; d > 0; --d, t = t->parent) chain_[d] = t->fact;
     const std::vector<std::uint32_t>& positions = network_.positions(spec);
     a->facts.resize(positions.size());
-    const Token* t = &token;
-    std::uint32_t depth = network_.terminal_depth(spec);
-    for (std::size_t i = positions.size(); i-- > 0;) {
-        for (; depth > positions[i]; --depth) t = t->parent;
-        a->facts[i] = t->fact ? t->fact->id : 0;
-        if (t->fact) a->recency.push_back(t->fact->id);
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+        const Fact* f = chain_[positions[i]];
+        a->facts[i] = f ? f->id : 0;
+        if (f) a->recency.push_back(f->id);
     }
     std::sort(a->recency.begin(), a->recency.end(), std::greater<>());
     token.payload = a;

@@ -114,6 +114,7 @@ private:
     std::deque<Activation> activations_;
     std::vector<Activation*> free_activations_;
     Activation* firing_ = nullptr;
+    std::vector<const Fact*> chain_;  ///< on_match's scratch: the matched facts by depth
     std::deque<FactId> unsupported_;
     std::vector<std::string> output_;
     bool halted_ = false;

@@ -83,6 +83,93 @@ void collect_vars(const dsl::Expr& e, std::vector<dsl::VarSlot>& out) {
     for (const dsl::Expr& a : e.args) collect_vars(a, out);
 }
 
+bool has_where(const std::vector<dsl::Condition>& conds) {
+    return std::any_of(conds.begin(), conds.end(), [](const dsl::Condition& c) {
+        return c.kind == dsl::Condition::Kind::Where || has_where(c.group);
+    });
+}
+
+/// Variables a condition reads (not binds), inside groups too.
+void collect_reads(const dsl::Condition& c, std::vector<dsl::VarSlot>& out) {
+    for (const dsl::FieldTest& t : c.pattern.tests)
+        if (t.kind != dsl::FieldTest::Kind::Bind)
+            for (const dsl::Operand& o : t.operands)
+                if (const auto* v = boost::variant2::get_if<dsl::VarRef>(&o)) out.push_back(v->slot);
+    for (const dsl::Condition& g : c.group) collect_reads(g, out);
+}
+
+std::vector<dsl::VarSlot> binds_of(const dsl::Pattern& p) {
+    std::vector<dsl::VarSlot> out;
+    for (const dsl::FieldTest& t : p.tests)
+        if (t.kind == dsl::FieldTest::Kind::Bind) out.push_back(t.slot);
+    return out;
+}
+
+/// Templates whose facts some rule modifies or retracts.
+std::vector<bool> changing_templates(const dsl::Program& program) {
+    std::vector<bool> out(program.templates.size(), false);
+    for (const dsl::Rule& r : program.rules) {
+        for (const dsl::Action& a : r.actions) {
+            if (a.kind == dsl::Action::Kind::Modify) out.at(a.tmpl) = true;
+            if (a.kind != dsl::Action::Kind::Retract) continue;
+            for (const dsl::Condition& c : r.conditions)
+                if (c.kind == dsl::Condition::Kind::Pattern && c.pattern.fact_var == a.target) out.at(c.pattern.tmpl) = true;
+        }
+    }
+    return out;
+}
+
+/// The order in which a rule's top-level conditions are joined. Rete rebuilds every
+/// partial match below a fact that goes away, so a pattern on facts that rules modify or
+/// retract (a phase or control fact, a counter) placed early costs a rebuild of all
+/// the joins after it each time its fact changes, while placed last it costs a rebuild
+/// of the last level only. Such a pattern moves to the end, in written order, when
+/// nothing can tell: no condition reads a variable it binds (it may still read earlier
+/// ones), the rule has no `where` test (a test evaluated on other partial matches could
+/// raise an error the written order never reaches; field comparisons cannot fail), and
+/// the patterns left in front still form a chain where each joins an earlier one on an
+/// equal value (so moving never creates a cross product that was not there). The
+/// matches, their activations and their order are the same in any join order.
+std::vector<std::size_t> join_order(const std::vector<dsl::Condition>& conds, const std::vector<bool>& changing) {
+    using CK = dsl::Condition::Kind;
+    std::vector<std::size_t> order(conds.size());
+    for (std::size_t i = 0; i < conds.size(); ++i) order[i] = i;
+    if (has_where(conds)) return order;
+    std::vector<dsl::VarSlot> read;
+    std::vector<std::vector<dsl::VarSlot>> reads(conds.size());
+    for (std::size_t i = 0; i < conds.size(); ++i) collect_reads(conds[i], reads[i]);
+    std::vector<bool> moves(conds.size(), false);
+    for (std::size_t i = 0; i < conds.size(); ++i) {
+        if (conds[i].kind != CK::Pattern || !changing.at(conds[i].pattern.tmpl)) continue;
+        bool read_elsewhere = false;
+        for (dsl::VarSlot v : binds_of(conds[i].pattern))
+            for (std::size_t j = 0; j < conds.size(); ++j)
+                if (j != i && std::find(reads[j].begin(), reads[j].end(), v) != reads[j].end()) read_elsewhere = true;
+        moves[i] = !read_elsewhere;
+    }
+    std::vector<std::size_t> front;
+    std::vector<dsl::VarSlot> bound;
+    for (std::size_t i = 0; i < conds.size(); ++i) {
+        if (moves[i]) continue;
+        if (conds[i].kind == CK::Pattern) {
+            const bool joins = std::any_of(conds[i].pattern.tests.begin(), conds[i].pattern.tests.end(), [&](const dsl::FieldTest& t) {
+                if (t.kind != dsl::FieldTest::Kind::Compare || t.op != dsl::CompareOp::Eq) return false;
+                const auto* v = boost::variant2::get_if<dsl::VarRef>(&t.operands.at(0));
+                return v && std::find(bound.begin(), bound.end(), v->slot) != bound.end();
+            });
+            if (!front.empty() && !joins) return order;
+            for (dsl::VarSlot v : binds_of(conds[i].pattern)) bound.push_back(v);
+        } else if (front.empty()) {
+            return order;  // a group would open the rule
+        }
+        front.push_back(i);
+    }
+    if (front.size() == conds.size() || front.empty()) return order;
+    for (std::size_t i = 0; i < conds.size(); ++i)
+        if (moves[i]) front.push_back(i);
+    return front;
+}
+
 }  // namespace
 
 struct Network::Step {
@@ -195,7 +282,7 @@ const Fact* Network::fact_at(const Token* token, std::uint32_t token_depth, std:
 }
 
 Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener)
-    : program_(program), specs_(std::move(specs)), listener_(listener) {
+    : program_(program), specs_(std::move(specs)), listener_(listener), changing_(changing_templates(program)) {
     by_template_.resize(program_.templates.size());
     nodes_.push_back(Node{});  // the root
     positions_.resize(specs_.size());
@@ -272,15 +359,18 @@ std::vector<Network::Step> Network::plan_scope(std::uint32_t spec, const std::ve
         steps.emplace_back().kind = Step::Kind::Filter;
         ++cur;
     }
+    std::vector<std::size_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = i;
+    if (visible) order = join_order(conds, changing_);
     std::vector<std::size_t> step_of(n, 0);
-    for (std::size_t i = 0; i < n; ++i) {
+    std::vector<std::uint32_t> depth_of(n, 0);  // of each condition's visible level
+    for (std::size_t i : order) {
         const dsl::Condition& c = conds[i];
         switch (c.kind) {
         case CK::Pattern:
             step_of[i] = steps.size();
             steps.push_back(plan_pattern(spec, c.pattern, cur));
-            ++cur;
-            if (visible) visible->push_back(cur);
+            depth_of[i] = ++cur;
             break;
         case CK::Not:
         case CK::Exists: {
@@ -289,13 +379,16 @@ std::vector<Network::Step> Network::plan_scope(std::uint32_t spec, const std::ve
             g.negated = c.kind == CK::Not;
             g.sub = plan_scope(spec, c.group, cur + 1, nullptr);
             steps.push_back(std::move(g));
-            if (visible) visible->push_back(cur + 1);
+            depth_of[i] = cur + 1;
             cur += 2;
             break;
         }
         case CK::Where: break;
         }
     }
+    if (visible)
+        for (std::size_t i = 0; i < n; ++i)
+            if (conds[i].kind != CK::Where) visible->push_back(depth_of[i]);
     for (std::size_t i = 0; i < n; ++i) {
         if (conds[i].kind != CK::Where) continue;
         Step& s = target[i] < 0 ? steps.front() : steps[step_of[static_cast<std::size_t>(target[i])]];
