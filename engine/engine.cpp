@@ -150,6 +150,7 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     for (std::uint32_t d = depth; d > 0; --d, t = t->parent) chain_[d] = t->fact;
     const std::vector<std::uint32_t>& positions = network_.positions(spec);
     a->facts.resize(positions.size());
+    a->recency.reserve(positions.size());
     for (std::size_t i = 0; i < positions.size(); ++i) {
         const Fact* f = chain_[positions[i]];
         a->facts[i] = f ? f->id : 0;
