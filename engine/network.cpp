@@ -214,6 +214,9 @@ struct Network::Node {
 
     // Group: `sub` is the first node of the body, `out` the node that carries tokens on
     bool negated = false;
+    /// A body of one pattern without `where`: its matches are counted on the group
+    /// token, not stored (`sub` is a join that makes no tokens, and there is no partner).
+    bool counting = false;
     std::uint32_t sub = no_node;
     std::uint32_t out = no_node;
     // Partner: the group whose body ends here
@@ -558,16 +561,24 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
             g.depth = nodes_[cur].depth + 1;
             g.negated = s.negated;
             if (!s.sub.empty() && s.sub.front().kind == Step::Kind::Pattern) g.out_key = s.sub.front().left_key;
+            // A `not`/`exists` of one pattern needs only how many facts match it for
+            // each token from above, not which: counting keeps the group's memory linear
+            // in its tokens where storing body matches grows with tokens times facts.
+            const bool counting = s.sub.size() == 1 && s.sub.front().kind == Step::Kind::Pattern &&
+                                  s.sub.front().wheres.empty();
+            g.counting = counting;
             std::uint32_t gid = add_node(std::move(g));
             std::uint32_t last = build_scope(spec, s.sub, gid);
             nodes_[gid].sub = nodes_[gid].children.at(0);
             nodes_[gid].children.clear();
-            Node p;
-            p.kind = NodeKind::Partner;
-            p.parent = last;
-            p.depth = nodes_[last].depth + 1;
-            p.group = gid;
-            add_node(std::move(p));
+            if (!counting) {
+                Node p;
+                p.kind = NodeKind::Partner;
+                p.parent = last;
+                p.depth = nodes_[last].depth + 1;
+                p.group = gid;
+                add_node(std::move(p));
+            }
             Node o;
             o.kind = NodeKind::GroupOut;
             o.parent = gid;
@@ -685,9 +696,13 @@ void Network::delete_main_children(const Node& group, Token* owner) {
 
 void Network::group_count_changed(std::uint32_t partner, Token* token, bool added) {
     const Node& p = nodes_[partner];
-    const Node& g = nodes_[p.group];
     Token* owner = token;
-    for (std::uint32_t d = p.depth; d > g.depth; --d) owner = owner->parent;
+    for (std::uint32_t d = p.depth; d > nodes_[p.group].depth; --d) owner = owner->parent;
+    owner_count_changed(p.group, owner, added);
+}
+
+void Network::owner_count_changed(std::uint32_t group, Token* owner, bool added) {
+    const Node& g = nodes_[group];
     for (const Token* a = owner; a; a = a->parent)
         if (a->dying) return;  // the owner goes too; nothing to re-evaluate
     if (added) {
@@ -757,6 +772,38 @@ void Network::drain(std::size_t mark) {
     }
 }
 
+bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
+    const std::uint32_t depth = n.depth - 1;
+    for (std::size_t k = 0; k < n.right_key.size(); ++k)
+        if (!same_value(value_at(token, depth, f, n.left_key[k]), f->values[n.right_key[k]])) return false;
+    return true;
+}
+
+std::uint32_t Network::count_matches(const Node& body, const Token* owner) const {
+    const AlphaIndex& index = alphas_[body.alpha].indexes[body.alpha_index];
+    auto it = index.buckets.find(owner->key_hash);
+    if (it == index.buckets.end()) return 0;
+    std::uint32_t count = 0;
+    for (const Fact* f : it->second)
+        if (same_key(body, owner, f) && passes(body, owner, f)) ++count;
+    return count;
+}
+
+// A fact leaves the counts of the counting groups whose body join `body` it matched.
+// The fact's own tokens are already marked dying, so owners built on it are skipped.
+void Network::uncount(std::uint32_t body, const Fact* f) {
+    const Node& n = nodes_[body];
+    std::size_t h = hash_seed;
+    for (dsl::FieldIndex field : n.right_key) h = combine(h, hash_value(f->values[field]));
+    auto it = nodes_[n.parent].memory.find(h);
+    if (it == nodes_[n.parent].memory.end()) return;
+    // Copied: a count reaching zero under `not` propagates at once, and nothing may
+    // change the bucket under the loop.
+    const std::vector<Token*> owners = it->second;
+    for (Token* g : owners)
+        if (!g->dying && same_key(n, g, f) && passes(n, g, f)) owner_count_changed(n.parent, g, false);
+}
+
 void Network::left_activate(std::uint32_t id, Token* token) {
     Node& n = nodes_[id];
     switch (n.kind) {
@@ -765,13 +812,9 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         auto it = index.buckets.find(token->key_hash);
         if (it == index.buckets.end()) return;
         const std::vector<Fact*>& facts = it->second;
-        const std::uint32_t depth = n.depth - 1;
         for (std::size_t i = 0; i < facts.size(); ++i) {
             Fact* f = facts[i];
-            bool same = true;
-            for (std::size_t k = 0; same && k < n.right_key.size(); ++k)
-                same = same_value(value_at(token, depth, f, n.left_key[k]), f->values[n.right_key[k]]);
-            if (same && passes(n, token, f)) join(n, id, token, f);
+            if (same_key(n, token, f) && passes(n, token, f)) join(n, id, token, f);
         }
         return;
     }
@@ -784,6 +827,13 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         return;
     }
     case NodeKind::Group: {
+        if (n.counting) {
+            Token* g = make_token(id, token, nullptr);
+            g->count = count_matches(nodes_[n.sub], g);
+            g->ready = true;
+            if (n.negated ? g->count == 0 : g->count > 0) schedule(n.out, g);
+            return;
+        }
         // The body is evaluated first (it sits above the readiness check on the stack);
         // only then does the count decide whether the token goes on.
         Token* g = make_token(id, token, nullptr);
@@ -805,14 +855,14 @@ void Network::right_activate(std::uint32_t id, Fact* f) {
     auto it = parent.memory.find(h);
     if (it == parent.memory.end()) return;
     std::vector<Token*>& tokens = it->second;
-    const std::uint32_t depth = n.depth - 1;
+    const bool counting = parent.kind == NodeKind::Group && parent.counting;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Token* t = tokens[i];
-        if (t->dying) continue;
-        bool same = true;
-        for (std::size_t k = 0; same && k < n.right_key.size(); ++k)
-            same = same_value(value_at(t, depth, f, n.left_key[k]), f->values[n.right_key[k]]);
-        if (same && passes(n, t, f)) join(n, id, t, f);
+        if (t->dying || !same_key(n, t, f) || !passes(n, t, f)) continue;
+        if (counting)
+            owner_count_changed(n.parent, t, true);
+        else
+            join(n, id, t, f);
     }
 }
 
@@ -867,8 +917,11 @@ void Network::retract_fact(Fact& fact) {
             if (bucket.empty()) index.buckets.erase(it);
         }
     }
-    fact.alpha.clear();
     for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;
+    for (std::uint32_t m : fact.alpha)
+        for (std::uint32_t s : alphas_[m].successors)
+            if (const Node& p = nodes_[nodes_[s].parent]; p.kind == NodeKind::Group && p.counting) uncount(s, &fact);
+    fact.alpha.clear();
     while (fact.tokens) delete_token(fact.tokens);
 }
 

@@ -128,6 +128,10 @@ private:
     void destroy_token(Token* token);
     void delete_main_children(const Node& group, Token* owner);
     void group_count_changed(std::uint32_t partner, Token* token, bool added);
+    void owner_count_changed(std::uint32_t group, Token* owner, bool added);
+    std::uint32_t count_matches(const Node& body, const Token* owner) const;
+    void uncount(std::uint32_t body, const Fact* fact);
+    bool same_key(const Node& join, const Token* token, const Fact* fact) const;
     std::size_t key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const;
 
     const dsl::Program& program_;

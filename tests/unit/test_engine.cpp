@@ -467,3 +467,28 @@ TEST_CASE("the join order of a rule never changes what it does", "[engine][rete]
         CHECK(a.output.size() == 7);
     }
 }
+
+TEST_CASE("a not or exists of one pattern counts its matches instead of storing them", "[engine][rete]") {
+    const std::string rules = "template j { b: int }\n"
+                              "rule highest when j(b: ?b) not j(b: > ?b) then print \"highest \", ?b end\n"
+                              "rule beaten when j(b: ?b) exists j(b: > ?b) then print \"beaten \", ?b end\n";
+    Engine e(compile_text(rules), nullptr);
+    e.load();
+    const TemplateId j = 0;
+    const std::int64_t n = 200;
+    for (std::int64_t i = 0; i < n; ++i) e.assert_input(j, {num(i)});
+    // One activation for the highest, one for each beaten value.
+    CHECK(e.agenda().size() == static_cast<std::size_t>(n));
+    // Per fact: its join token, one group token and one group output per rule, and
+    // terminals: linear. Storing every (fact, higher fact) body match made n * n / 2.
+    CHECK(e.network().token_count() < static_cast<std::size_t>(8 * n));
+    // Retracting the highest makes the next one highest and no longer beaten.
+    e.retract(static_cast<FactId>(n));
+    CHECK(e.agenda().size() == static_cast<std::size_t>(n - 1));
+    CHECK(names(e.pending()).front() == "highest: f-" + std::to_string(n - 1) + ",*");
+    // Bringing a higher value back blocks it again.
+    e.assert_input(j, {num(n + 5)});
+    std::vector<std::string> pending = names(e.pending());
+    CHECK(std::count_if(pending.begin(), pending.end(), [](const std::string& s) { return s.rfind("highest", 0) == 0; }) == 1);
+    CHECK(pending.size() == static_cast<std::size_t>(n));
+}
