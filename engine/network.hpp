@@ -139,7 +139,6 @@ private:
     std::vector<std::vector<std::uint32_t>> positions_;
     std::vector<std::vector<Binding>> bindings_;
     std::vector<std::uint32_t> terminals_;
-    std::vector<signed char> test_memo_;
 
     /// Pending left activations (or, with `group_ready`, a group token whose body has
     /// been evaluated): propagation runs from this stack, not by recursion.
