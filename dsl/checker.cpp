@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <array>
 #include <set>
-#include <unordered_map>
 #include <utility>
 
 namespace demarche::dsl {
@@ -646,7 +645,7 @@ private:
     /// Records `name` in `ids`, or reports it as a duplicate; false for a duplicate.
     template <class Id>
     bool declare_name(std::map<std::string, Id, std::less<>>& ids,
-                      std::unordered_map<std::string, SourceRange>& first, const ast::Identifier& name,
+                      std::map<std::string, SourceRange, std::less<>>& first, const ast::Identifier& name,
                       Id id, std::string_view what) {
         auto [it, fresh] = first.try_emplace(name.name, name.range);
         if (!fresh) {
@@ -662,8 +661,7 @@ private:
     const std::vector<ast::File>& files_;
     Diagnostics& diags_;
     Program program_;
-    // Only looked up, never iterated: hashed, since a generated rule base has 100,000 names.
-    std::unordered_map<std::string, SourceRange> template_names_, rule_names_, query_names_, test_names_;
+    std::map<std::string, SourceRange, std::less<>> template_names_, rule_names_, query_names_, test_names_;
     std::map<std::string, std::size_t, std::less<>> test_ids_;
 };
 
