@@ -647,13 +647,13 @@ private:
     bool declare_name(std::map<std::string, Id, std::less<>>& ids,
                       std::map<std::string, SourceRange, std::less<>>& first, const ast::Identifier& name,
                       Id id, std::string_view what) {
-        if (auto it = first.find(name.name); it != first.end()) {
+        auto [it, fresh] = first.try_emplace(name.name, name.range);
+        if (!fresh) {
             Diagnostic& d =
                 diags_.error(name.range, "duplicate " + std::string(what) + " '" + name.name + "'");
             diags_.note(d, it->second, "first declared here");
             return false;
         }
-        first.emplace(name.name, name.range);
         ids.emplace(name.name, id);
         return true;
     }

@@ -8,6 +8,7 @@
 #include "evaluator.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -38,6 +39,17 @@ struct AlphaTest {
             if (!same_value(values[i], o.values[i])) return false;
         return true;
     }
+
+    /// Consistent with `same_as`: finds a shared test without comparing against every one.
+    std::size_t hash() const noexcept {
+        std::size_t h = combine(hash_seed, static_cast<std::size_t>(kind));
+        h = combine(combine(combine(h, field), static_cast<std::size_t>(op)), other);
+        for (const Value& v : values) h = combine(h, hash_value(v));
+        return h;
+    }
+
+    /// `field == constant`: a fact passes only if its field's value hashes like the constant.
+    bool constant_equality() const noexcept { return kind == Kind::Compare && op == dsl::CompareOp::Eq; }
 
     bool holds(const Fact& f) const {
         const Value& v = f.values[field];
@@ -240,11 +252,88 @@ struct Network::AlphaMemory {
     /// upstream of it, so this order right-activates downstream joins before the joins
     /// whose new tokens flow into them, and no (token, fact) pair is made twice.
     std::vector<std::uint32_t> successors;
+    /// While building: the joins fed by this memory, by parent node, in creation order, so
+    /// that a rule finds a join to share without scanning every child of its parent (the
+    /// root has one child per rule). Emptied once the network is built.
+    std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> joins_by_parent;
 };
 
+/// The memories keyed on one field: the value of the field's constant, hashed, to the
+/// memories (in id order) whose key test compares that field with that constant.
+struct KeyedField {
+    dsl::FieldIndex field = 0;
+    std::unordered_map<std::size_t, std::vector<std::uint32_t>> memories;
+};
+
+/// The alpha network of one template. Every memory with at least one `field == constant`
+/// test is keyed on one of them (the one fewest memories share) and reached through the
+/// hash of the fact's value for that field; the others (only !=, <, in, same-fact tests,
+/// or none) are visited for every fact. A fact therefore visits the memories its
+/// equality constants allow, plus the unkeyed ones, in memory id order, and each test
+/// is evaluated at most once per fact (memoised by stamp).
 struct Network::TemplateAlpha {
-    std::vector<AlphaTest> tests;        ///< distinct tests on this template, evaluated once per fact
-    std::vector<std::uint32_t> memories;
+    std::vector<AlphaTest> tests;         ///< distinct tests on this template
+    std::vector<std::uint32_t> memories;  ///< in id order
+
+    // While building: test hash to test ids, sorted-test-ids hash to memories.
+    std::unordered_map<std::size_t, std::vector<std::uint32_t>> test_lookup;
+    std::unordered_map<std::size_t, std::vector<std::uint32_t>> memory_lookup;
+
+    std::vector<KeyedField> keyed;
+    std::vector<std::uint32_t> unkeyed;  ///< in id order
+
+    std::vector<std::uint32_t> memo_stamp;  ///< per test: the stamp `memo` was computed at
+    std::vector<unsigned char> memo;
+    std::uint32_t stamp = 0;
+    std::vector<std::uint32_t> scratch;  ///< reused candidate buffer
+
+    /// Chooses each memory's key test and builds the dispatch tables; drops the build lookups.
+    void build_dispatch(const std::vector<AlphaMemory>& alphas) {
+        std::vector<std::uint32_t> users(tests.size(), 0);
+        for (std::uint32_t m : memories)
+            for (std::uint32_t t : alphas[m].tests) ++users[t];
+        constexpr std::uint32_t none = std::numeric_limits<std::uint32_t>::max();
+        for (std::uint32_t m : memories) {
+            std::uint32_t key = none;
+            for (std::uint32_t t : alphas[m].tests)
+                if (tests[t].constant_equality() && (key == none || users[t] < users[key])) key = t;
+            if (key == none) {
+                unkeyed.push_back(m);
+                continue;
+            }
+            const AlphaTest& k = tests[key];
+            auto kf = std::find_if(keyed.begin(), keyed.end(), [&](const KeyedField& x) { return x.field == k.field; });
+            if (kf == keyed.end()) {
+                keyed.emplace_back().field = k.field;
+                kf = keyed.end() - 1;
+            }
+            kf->memories[hash_value(k.values[0])].push_back(m);
+        }
+        memo_stamp.assign(tests.size(), 0);
+        memo.assign(tests.size(), 0);
+        test_lookup = {};
+        memory_lookup = {};
+    }
+
+    /// A stamp no memo entry carries yet: it marks the tests evaluated for one fact.
+    std::uint32_t next_stamp() {
+        if (++stamp == 0) {
+            std::fill(memo_stamp.begin(), memo_stamp.end(), 0);
+            stamp = 1;
+        }
+        return stamp;
+    }
+
+    bool passes(const AlphaMemory& a, const Fact& f, std::uint32_t now) {
+        for (std::uint32_t t : a.tests) {
+            if (memo_stamp[t] != now) {
+                memo_stamp[t] = now;
+                memo[t] = tests[t].holds(f) ? 1 : 0;
+            }
+            if (!memo[t]) return false;
+        }
+        return true;
+    }
 };
 
 namespace {
@@ -302,7 +391,11 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
         t.spec = s;
         terminals_[s] = add_node(std::move(t));
     }
-    for (AlphaMemory& a : alphas_) std::sort(a.successors.rbegin(), a.successors.rend());
+    for (AlphaMemory& a : alphas_) {
+        std::sort(a.successors.rbegin(), a.successors.rend());
+        a.joins_by_parent = {};
+    }
+    for (TemplateAlpha& ta : by_template_) ta.build_dispatch(alphas_);
     for (Node& n : nodes_) {
         if (n.kind == NodeKind::Join) nodes_[n.parent].keeps_memory = true;
         if (n.kind == NodeKind::Terminal) n.keeps_memory = true;
@@ -475,22 +568,31 @@ std::uint32_t Network::alpha_memory_for(const Step& step) {
     TemplateAlpha& ta = by_template_.at(step.tmpl);
     std::vector<std::uint32_t> ids;
     for (const AlphaTest& t : step.alpha_tests) {
-        auto it = std::find_if(ta.tests.begin(), ta.tests.end(), [&](const AlphaTest& x) { return x.same_as(t); });
-        if (it == ta.tests.end()) {
-            ta.tests.push_back(t);
-            it = ta.tests.end() - 1;
+        std::vector<std::uint32_t>& same_hash = ta.test_lookup[t.hash()];
+        auto it = std::find_if(same_hash.begin(), same_hash.end(),
+                               [&](std::uint32_t x) { return ta.tests[x].same_as(t); });
+        if (it != same_hash.end()) {
+            ids.push_back(*it);
+            continue;
         }
-        ids.push_back(static_cast<std::uint32_t>(it - ta.tests.begin()));
+        auto id = static_cast<std::uint32_t>(ta.tests.size());
+        ta.tests.push_back(t);
+        same_hash.push_back(id);
+        ids.push_back(id);
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (std::uint32_t m : ta.memories)
+    std::size_t h = hash_seed;
+    for (std::uint32_t t : ids) h = combine(h, t);
+    std::vector<std::uint32_t>& same_tests = ta.memory_lookup[h];
+    for (std::uint32_t m : same_tests)
         if (alphas_[m].tests == ids) return m;
     auto id = static_cast<std::uint32_t>(alphas_.size());
     AlphaMemory& a = alphas_.emplace_back();
     a.tmpl = step.tmpl;
     a.tests = std::move(ids);
     ta.memories.push_back(id);
+    same_tests.push_back(id);
     return id;
 }
 
@@ -504,10 +606,11 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
         case Step::Kind::Pattern: {
             std::uint32_t a = alpha_memory_for(s);
             std::uint32_t shared = no_node;
+            std::vector<std::uint32_t>& siblings = alphas_[a].joins_by_parent[cur];
             if (s.wheres.empty()) {
-                for (std::uint32_t c : nodes_[cur].children) {
+                for (std::uint32_t c : siblings) {
                     const Node& n = nodes_[c];
-                    if (n.kind == NodeKind::Join && n.alpha == a && n.left_key == s.left_key &&
+                    if (n.left_key == s.left_key &&
                         n.right_key == s.right_key && n.tests == s.tests && n.wheres.empty() &&
                         n.out_key == next_key && n.members.size() == s.members.size() &&
                         std::equal(n.members.begin(), n.members.end(), s.members.begin(),
@@ -542,6 +645,7 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
             n.alpha_index = static_cast<std::uint32_t>(idx - am.indexes.begin());
             cur = add_node(std::move(n));
             alphas_[a].successors.push_back(cur);
+            siblings.push_back(cur);
             break;
         }
         case Step::Kind::Filter: {
@@ -874,18 +978,22 @@ void Network::start() {
 
 void Network::assert_fact(Fact& fact) {
     TemplateAlpha& ta = by_template_.at(fact.tmpl);
-    test_memo_.assign(ta.tests.size(), -1);
-    for (std::uint32_t m : ta.memories) {
+    // Moved out, not borrowed, in case a listener asserts a fact of the same template.
+    std::vector<std::uint32_t> keyed = std::move(ta.scratch);
+    keyed.clear();
+    for (const KeyedField& kf : ta.keyed) {
+        auto it = kf.memories.find(hash_value(fact.values[kf.field]));
+        if (it != kf.memories.end()) keyed.insert(keyed.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(keyed.begin(), keyed.end());
+    const std::uint32_t now = ta.next_stamp();
+    // Keyed and unkeyed candidates merged in memory id order, the order of a full scan.
+    auto u = ta.unkeyed.begin();
+    std::size_t k = 0;
+    while (u != ta.unkeyed.end() || k < keyed.size()) {
+        const std::uint32_t m = k == keyed.size() || (u != ta.unkeyed.end() && *u < keyed[k]) ? *u++ : keyed[k++];
         AlphaMemory& a = alphas_[m];
-        bool ok = true;
-        for (std::uint32_t t : a.tests) {
-            if (test_memo_[t] < 0) test_memo_[t] = ta.tests[t].holds(fact) ? 1 : 0;
-            if (!test_memo_[t]) {
-                ok = false;
-                break;
-            }
-        }
-        if (!ok) continue;
+        if (!ta.passes(a, fact, now)) continue;
         for (AlphaIndex& index : a.indexes) {
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
@@ -899,6 +1007,7 @@ void Network::assert_fact(Fact& fact) {
             drain(0);
         }
     }
+    ta.scratch = std::move(keyed);
 }
 
 void Network::retract_fact(Fact& fact) {

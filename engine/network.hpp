@@ -143,7 +143,6 @@ private:
     std::vector<std::vector<std::uint32_t>> positions_;
     std::vector<std::vector<Binding>> bindings_;
     std::vector<std::uint32_t> terminals_;
-    std::vector<signed char> test_memo_;
     std::vector<bool> changing_;  ///< per template: some rule modifies or retracts its facts
 
     /// Pending left activations (or, with `group_ready`, a group token whose body has
