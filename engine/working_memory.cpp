@@ -41,7 +41,7 @@ std::span<const Value> ValueStore::add(std::vector<Value>&& values) {
 Fact* FactIndex::find(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) const {
     if (slots_.empty()) return nullptr;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    for (std::size_t i = home(hash);; i = (i + 1) & mask) {
         Fact* f = slots_[i];
         if (f == nullptr) return nullptr;
         if (f != tombstone() && same_fact(*f, tmpl, values, hash)) return f;
@@ -52,7 +52,7 @@ void FactIndex::insert(Fact& fact) {
     // At most half full (tombstones included), so every probe ends at a null slot soon.
     if (2 * (used_ + 1) > slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
-    std::size_t i = fact.hash & mask;
+    std::size_t i = home(fact.hash);
     while (slots_[i] != nullptr && slots_[i] != tombstone()) i = (i + 1) & mask;
     if (slots_[i] == nullptr) ++used_;
     slots_[i] = &fact;
@@ -62,7 +62,7 @@ void FactIndex::insert(Fact& fact) {
 void FactIndex::erase(const Fact& fact) {
     if (slots_.empty()) return;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = fact.hash & mask; slots_[i] != nullptr; i = (i + 1) & mask) {
+    for (std::size_t i = home(fact.hash); slots_[i] != nullptr; i = (i + 1) & mask) {
         if (slots_[i] == &fact) {
             slots_[i] = tombstone();
             --size_;
@@ -75,6 +75,7 @@ void FactIndex::grow() {
     // Sized for the live facts only: rehashing drops the tombstones.
     const std::size_t capacity = std::max<std::size_t>(16, std::bit_ceil(4 * (size_ + 1)));
     std::vector<Fact*> old = std::exchange(slots_, std::vector<Fact*>(capacity, nullptr));
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(capacity));
     used_ = 0;
     size_ = 0;
     for (Fact* f : old)

@@ -59,7 +59,13 @@ public:
 
 private:
     void grow();
+    /// The first slot to probe: Fibonacci hashing takes the top bits of hash × 2^64/φ, so
+    /// hashes that differ only in high bits (symbols hash by address) still spread.
+    std::size_t home(std::size_t hash) const noexcept {
+        return static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * 0x9e3779b97f4a7c15ULL) >> shift_);
+    }
     std::vector<Fact*> slots_;  // null: never used; tombstone(): erased
+    unsigned shift_ = 64;       // 64 - log2(slots_.size())
     std::size_t size_ = 0;
     std::size_t used_ = 0;      // size_ plus tombstones
 };
