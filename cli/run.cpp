@@ -98,14 +98,12 @@ void print_text(const RunResult& r, const std::vector<FactInfo>& facts, const Ru
 }
 
 // `--quiet`: one line for benchmarks and scripts, so timing is not bound by output.
-void print_summary(const RunResult& r, const std::vector<FactInfo>& facts, const RunCliOptions& opt,
+void print_summary(const RunResult& r, FactCounts facts, const RunCliOptions& opt,
                    std::chrono::steady_clock::duration elapsed) {
-    std::size_t derived = 0;
-    for (const FactInfo& f : facts) derived += f.derived;
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.3f", std::chrono::duration<double>(elapsed).count());
-    std::cout << "Fired " << plural(r.fired, "activation") << ending(r, opt) << "; " << plural(facts.size(), "fact")
-              << " (" << derived << " derived); " << seconds << " s.\n";
+    std::cout << "Fired " << plural(r.fired, "activation") << ending(r, opt) << "; " << plural(facts.present, "fact")
+              << " (" << facts.derived << " derived); " << seconds << " s.\n";
 }
 
 int run_run(const RunCliOptions& opt) {
@@ -141,20 +139,20 @@ int run_run(const RunCliOptions& opt) {
         std::cerr << "END fired=" << result.fired << " halted=" << (result.halted ? "true" : "false")
                   << " complete=" << (result.complete ? "true" : "false") << "\n";
     if (result.error) std::cerr << render_diagnostic(*result.error, color);
-    std::vector<FactInfo> facts = session->facts();
     if (opt.quiet)
-        print_summary(result, facts, opt, std::chrono::steady_clock::now() - start);
+        // Counts only: a million facts copied out as FactInfo would double the peak memory.
+        print_summary(result, session->count_facts(), opt, std::chrono::steady_clock::now() - start);
     else if (opt.format == "json" && !recorder)
-        std::cout << run_to_json(result, facts) << "\n";
+        std::cout << run_to_json(result, session->facts()) << "\n";
     else if (opt.format == "json") {
         // One object on stdout: the contract's, with the explanation added under its own key.
-        std::string out = run_to_json(result, facts);
+        std::string out = run_to_json(result, session->facts());
         out.pop_back();
         explain::Report report = explain::why(*recorder, *opt.explain, explain::Format::Json);
         print_diagnostics(report.diagnostics, color);
         std::cout << out << ",\"explanation\":" << (report.output.empty() ? "null" : report.output) << "}\n";
     } else {
-        print_text(result, facts, opt);
+        print_text(result, session->facts(), opt);
     }
     if (recorder && opt.format != "json") {
         explain::Report report = explain::why(*recorder, *opt.explain, explain::Format::Text);

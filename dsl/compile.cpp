@@ -72,8 +72,12 @@ FactsResult load_facts(const ProgramPtr& program, const std::vector<std::string>
         } else {
             facts = dsl::read_facts_file(*program, *src, diags);
         }
-        set->facts.insert(set->facts.end(), std::make_move_iterator(facts.begin()),
-                          std::make_move_iterator(facts.end()));
+        // The first file's facts are taken whole: appending would hold two copies at once.
+        if (set->facts.empty())
+            set->facts = std::move(facts);
+        else
+            set->facts.insert(set->facts.end(), std::make_move_iterator(facts.begin()),
+                              std::make_move_iterator(facts.end()));
         // Syntax errors are found in a first pass and type errors in a second; a reader
         // wants them in file order.
         diags.sort_by_position(first_diag);

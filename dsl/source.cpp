@@ -2,6 +2,7 @@
 #include "source.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 namespace demarche::dsl {
@@ -28,8 +29,10 @@ FileId SourceSet::add(std::string path, std::string text) {
     f->path = std::move(path);
     f->text = std::move(text);
     f->line_starts.push_back(0);
-    for (std::size_t i = 0; i < f->text.size(); ++i)
-        if (f->text[i] == '\n') f->line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+    const char* begin = f->text.data();
+    const char* end = begin + f->text.size();
+    for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));)
+        f->line_starts.push_back(static_cast<std::uint32_t>(++p - begin));
     FileId id = f->id;
     files_.push_back(std::move(f));
     return id;

@@ -74,17 +74,32 @@ void Engine::start() {
 
 Fact* Engine::assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool derived, Activation* support) {
     std::size_t h = WorkingMemory::hash_of(tmpl, values);
-    if (Fact* existing = wm_.find(tmpl, values, h)) {
-        if (support) {
-            ++existing->support;
-            support->supports.push_back(existing->id);
-        } else {
-            existing->unconditional = true;
-        }
-        return existing;
+    if (Fact* existing = wm_.find(tmpl, values, h)) return assert_existing(*existing, support);
+    return assert_added(wm_.add(tmpl, std::move(values), h), derived, support);
+}
+
+void Engine::assert_initial(const dsl::InitialFact& fact) {
+    // The program and the input fact set live as long as the engine, so the working
+    // memory borrows their values instead of copying a million of them.
+    std::size_t h = WorkingMemory::hash_of(fact.tmpl, fact.values);
+    if (Fact* existing = wm_.find(fact.tmpl, fact.values, h))
+        assert_existing(*existing, nullptr);
+    else
+        assert_added(wm_.add_borrowed(fact.tmpl, fact.values, h), false, nullptr);
+}
+
+Fact* Engine::assert_existing(Fact& existing, Activation* support) {
+    if (support) {
+        ++existing.support;
+        support->supports.push_back(existing.id);
+    } else {
+        existing.unconditional = true;
     }
+    return &existing;
+}
+
+Fact* Engine::assert_added(Fact& f, bool derived, Activation* support) {
     ++moment_;
-    Fact& f = wm_.add(tmpl, std::move(values), h);
     f.derived = derived;
     f.unconditional = support == nullptr;
     if (support) {
@@ -220,7 +235,7 @@ void Engine::fire_one(Activation& a) {
         case dsl::Action::Kind::Modify: {
             const Fact* old = chain.at(bindings.at(act.target).depth);
             const dsl::Template& tmpl = program_->templates.at(old->tmpl);
-            std::vector<Value> values = old->values;
+            std::vector<Value> values(old->values.begin(), old->values.end());
             for (const auto& [field, e] : act.changes) {
                 values.at(field) = evaluate(e, vars);
                 fit_field(tmpl, field, values[field], e);
@@ -279,7 +294,7 @@ void Engine::load() {
         if ((stopped_ = limit_reached())) return;
         const dsl::InitialFact& f = loaded_ < own ? program_->initial_facts[loaded_] : input_->facts[loaded_ - own];
         ++loaded_;
-        assert_fact(f.tmpl, f.values, false, nullptr);
+        assert_initial(f);
         settle();
     }
 }
@@ -385,6 +400,16 @@ std::vector<FactInfo> Engine::facts() const {
     for (FactId id = 1; id <= wm_.issued(); ++id)
         if (const Fact* f = wm_.get(id); f->alive) out.push_back(info(*f));
     return out;
+}
+
+FactCounts Engine::count_facts() const noexcept {
+    FactCounts counts;
+    for (FactId id = 1; id <= wm_.issued(); ++id) {
+        const Fact* f = wm_.get(id);
+        counts.present += f->alive;
+        counts.derived += f->alive && f->derived;
+    }
+    return counts;
 }
 
 std::optional<FactInfo> Engine::fact(FactId id) const {

@@ -54,6 +54,7 @@ public:
     std::string check_present(FactId id) const;
 
     std::vector<FactInfo> facts() const;
+    FactCounts count_facts() const noexcept;
     std::optional<FactInfo> fact(FactId id) const;
     QueryResult query(std::string_view name, const std::vector<std::string>& args) const;
 
@@ -79,6 +80,11 @@ private:
     void on_unmatch(std::uint32_t spec, Token& token) override;
 
     Fact* assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool derived, Activation* support);
+    /// An initial fact: its values stay where the program or the input fact set hold them.
+    void assert_initial(const dsl::InitialFact& fact);
+    /// The rest of an assertion once the duplicate check is done: `existing` or `added`.
+    Fact* assert_existing(Fact& existing, Activation* support);
+    Fact* assert_added(Fact& added, bool derived, Activation* support);
     void retract_fact(Fact& fact, ChangeOrigin origin);
     void settle();
     void fire_one(Activation& a);

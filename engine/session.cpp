@@ -164,6 +164,8 @@ FactResult Session::modify(FactId id, const FieldValues& changes) {
 
 std::vector<FactInfo> Session::facts() const { return engine_->facts(); }
 
+FactCounts Session::count_facts() const noexcept { return engine_->count_facts(); }
+
 std::optional<FactInfo> Session::fact(FactId id) const { return engine_->fact(id); }
 
 QueryResult Session::query(std::string_view name, const std::vector<std::string>& args) const {

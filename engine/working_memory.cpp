@@ -1,34 +1,104 @@
 // Working memory: facts by id plus a hash index over (template, values).
 #include "working_memory.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <iterator>
+#include <utility>
+
 namespace demarche::engine {
 
-std::size_t WorkingMemory::hash_of(dsl::TemplateId tmpl, const std::vector<Value>& values) noexcept {
+namespace {
+
+// Marks an erased slot: probing goes on past it, insertion may reuse it.
+Fact* tombstone() noexcept {
+    static Fact marker;
+    return &marker;
+}
+
+bool same_fact(const Fact& f, dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) noexcept {
+    if (f.hash != hash || f.tmpl != tmpl || f.values.size() != values.size()) return false;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (!same_value(f.values[i], values[i])) return false;
+    return true;
+}
+
+}  // namespace
+
+std::span<const Value> ValueStore::add(std::vector<Value>&& values) {
+    const std::size_t n = values.size();
+    if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < n) {
+        // A fact wider than a block gets a block of its own size.
+        blocks_.emplace_back().reserve(std::max(n, block_size));
+    }
+    // Within the reserved capacity: the block never reallocates, so its values never move.
+    std::vector<Value>& block = blocks_.back();
+    const std::size_t first = block.size();
+    block.insert(block.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
+    return {block.data() + first, n};
+}
+
+Fact* FactIndex::find(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) const {
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = home(hash);; i = (i + 1) & mask) {
+        Fact* f = slots_[i];
+        if (f == nullptr) return nullptr;
+        if (f != tombstone() && same_fact(*f, tmpl, values, hash)) return f;
+    }
+}
+
+void FactIndex::insert(Fact& fact) {
+    // At most half full (tombstones included), so every probe ends at a null slot soon.
+    if (2 * (used_ + 1) > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = home(fact.hash);
+    while (slots_[i] != nullptr && slots_[i] != tombstone()) i = (i + 1) & mask;
+    if (slots_[i] == nullptr) ++used_;
+    slots_[i] = &fact;
+    ++size_;
+}
+
+void FactIndex::erase(const Fact& fact) {
+    if (slots_.empty()) return;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = home(fact.hash); slots_[i] != nullptr; i = (i + 1) & mask) {
+        if (slots_[i] == &fact) {
+            slots_[i] = tombstone();
+            --size_;
+            return;
+        }
+    }
+}
+
+void FactIndex::grow() {
+    // Sized for the live facts only: rehashing drops the tombstones.
+    const std::size_t capacity = std::max<std::size_t>(16, std::bit_ceil(4 * (size_ + 1)));
+    std::vector<Fact*> old = std::exchange(slots_, std::vector<Fact*>(capacity, nullptr));
+    shift_ = 64 - static_cast<unsigned>(std::countr_zero(capacity));
+    used_ = 0;
+    size_ = 0;
+    for (Fact* f : old)
+        if (f != nullptr && f != tombstone()) insert(*f);
+}
+
+std::size_t WorkingMemory::hash_of(dsl::TemplateId tmpl, std::span<const Value> values) noexcept {
     std::size_t h = std::hash<std::uint32_t>{}(tmpl) + 0x9e3779b97f4a7c15ULL;
     for (const Value& v : values) h ^= hash_value(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     return h;
 }
 
-Fact* WorkingMemory::find(dsl::TemplateId tmpl, const std::vector<Value>& values,
-                          std::size_t hash) const {
-    auto [it, end] = index_.equal_range(hash);
-    for (; it != end; ++it) {
-        Fact* f = it->second;
-        if (f->tmpl != tmpl || f->values.size() != values.size()) continue;
-        bool same = true;
-        for (std::size_t i = 0; same && i < values.size(); ++i) same = same_value(f->values[i], values[i]);
-        if (same) return f;
-    }
-    return nullptr;
+Fact& WorkingMemory::add(dsl::TemplateId tmpl, std::vector<Value>&& values, std::size_t hash) {
+    return add_borrowed(tmpl, store_.add(std::move(values)), hash);
 }
 
-Fact& WorkingMemory::add(dsl::TemplateId tmpl, std::vector<Value> values, std::size_t hash) {
+Fact& WorkingMemory::add_borrowed(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) {
     Fact& f = facts_.emplace_back();
     f.id = facts_.size();
     f.tmpl = tmpl;
-    f.values = std::move(values);
+    f.values = values;
     f.hash = hash;
-    index_.emplace(hash, &f);
+    index_.insert(f);
     ++alive_;
     return f;
 }
@@ -37,13 +107,7 @@ void WorkingMemory::remove(Fact& fact) {
     if (!fact.alive) return;
     fact.alive = false;
     --alive_;
-    auto [it, end] = index_.equal_range(fact.hash);
-    for (; it != end; ++it) {
-        if (it->second == &fact) {
-            index_.erase(it);
-            return;
-        }
-    }
+    index_.erase(fact);
 }
 
 }  // namespace demarche::engine

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
+#include <span>
 #include <vector>
 
 namespace demarche::engine {
@@ -20,27 +20,73 @@ struct Token;
 /// so an activation that retracted a fact can still read it), and never move.
 struct Fact {
     FactId id = 0;
+    /// One per field, in template order. Owned by the working memory's value store, or
+    /// by the program or fact set the fact was loaded from, which the engine keeps alive.
+    std::span<const Value> values;
+    std::size_t hash = 0;        ///< of template and values, for the duplicate index
+    Token* tokens = nullptr;     ///< tokens that end in this fact (intrusive list)
+    std::vector<std::uint32_t> alpha;  ///< alpha memories holding it
     dsl::TemplateId tmpl = 0;
-    std::vector<Value> values;  ///< one per field, in template order
-    std::size_t hash = 0;       ///< of template and values, for the duplicate index
+    std::uint32_t support = 0;   ///< number of logical supports (activations)
     bool alive = true;
     bool derived = false;        ///< asserted by a rule
     bool unconditional = false;  ///< asserted without `logical`: truth maintenance keeps it
-    std::uint32_t support = 0;   ///< number of logical supports (activations)
-    Token* tokens = nullptr;     ///< tokens that end in this fact (intrusive list)
-    std::vector<std::uint32_t> alpha;  ///< alpha memories holding it
+};
+
+/// Append-only storage for the values of facts: values are moved into large blocks, so a
+/// fact costs no allocation of its own, and never move, so spans into it stay valid.
+class ValueStore {
+public:
+    /// Moves `values` into the store; the span stays valid for the store's lifetime.
+    std::span<const Value> add(std::vector<Value>&& values);
+
+private:
+    static constexpr std::size_t block_size = 4096;
+    std::vector<std::vector<Value>> blocks_;  // each filled up to its first reserve()
+};
+
+/// The live facts by (template, values): open addressing with linear probing over
+/// pointers to the facts, whose stored hash is compared before their values.
+class FactIndex {
+public:
+    /// The fact in the index equal to (tmpl, values), if any.
+    Fact* find(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) const;
+    /// Adds `fact` (not in the index yet).
+    void insert(Fact& fact);
+    /// Removes `fact` if it is in the index.
+    void erase(const Fact& fact);
+    std::size_t size() const noexcept { return size_; }
+
+private:
+    void grow();
+    /// The first slot to probe: Fibonacci hashing takes the top bits of hash × 2^64/φ, so
+    /// hashes that differ only in high bits (symbols hash by address) still spread.
+    std::size_t home(std::size_t hash) const noexcept {
+        return static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * 0x9e3779b97f4a7c15ULL) >> shift_);
+    }
+    std::vector<Fact*> slots_;  // null: never used; tombstone(): erased
+    unsigned shift_ = 64;       // 64 - log2(slots_.size())
+    std::size_t size_ = 0;
+    std::size_t used_ = 0;      // size_ plus tombstones
 };
 
 class WorkingMemory {
 public:
     /// Hash of a fact's identity, consistent with `same_value`.
-    static std::size_t hash_of(dsl::TemplateId tmpl, const std::vector<Value>& values) noexcept;
+    static std::size_t hash_of(dsl::TemplateId tmpl, std::span<const Value> values) noexcept;
 
     /// The live fact equal to (tmpl, values), if any.
-    Fact* find(dsl::TemplateId tmpl, const std::vector<Value>& values, std::size_t hash) const;
+    Fact* find(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) const {
+        return index_.find(tmpl, values, hash);
+    }
 
-    /// Adds a new fact (the caller checked for duplicates) with the next id.
-    Fact& add(dsl::TemplateId tmpl, std::vector<Value> values, std::size_t hash);
+    /// Adds a new fact (the caller checked for duplicates) with the next id; its values
+    /// move into the working memory.
+    Fact& add(dsl::TemplateId tmpl, std::vector<Value>&& values, std::size_t hash);
+
+    /// Adds a new fact like the other overload, but borrows `values`: they must outlive
+    /// the working memory (the initial facts of a program or fact set the engine holds).
+    Fact& add_borrowed(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash);
 
     /// Marks a fact retracted and drops it from the duplicate index.
     void remove(Fact& fact);
@@ -58,7 +104,8 @@ public:
 
 private:
     std::deque<Fact> facts_;  // facts_[id - 1]
-    std::unordered_multimap<std::size_t, Fact*> index_;
+    ValueStore store_;
+    FactIndex index_;
     std::size_t alive_ = 0;
 };
 

@@ -48,6 +48,12 @@ struct FactInfo {
     bool derived = false;                  ///< asserted by a rule rather than given as input
 };
 
+/// How many facts are present, without copying them out as `facts()` does.
+struct FactCounts {
+    std::size_t present = 0;
+    std::size_t derived = 0;  ///< of those present, the ones asserted by a rule
+};
+
 /// `offer(kind: peace_treaty, legally_binding: true)`: values in source form.
 DEMARCHE_API std::string format_fact(const FactInfo& fact);
 
@@ -336,6 +342,9 @@ public:
 
     /// The facts present now, in id order.
     std::vector<FactInfo> facts() const;
+
+    /// The number of facts present now (as `facts().size()`), and of those derived.
+    FactCounts count_facts() const noexcept;
 
     /// Fact `id` if it is present now.
     std::optional<FactInfo> fact(FactId id) const;

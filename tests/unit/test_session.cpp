@@ -251,3 +251,18 @@ TEST_CASE("session: the session observer sees changes and runs", "[api][session]
     s.retract(4);
     CHECK(events.lines.back() == "+f-4");
 }
+
+TEST_CASE("session: count_facts counts the present facts and the derived ones", "[api][session]") {
+    demarche::Session s(compile(shop_rules));
+    CHECK(s.count_facts().present == 0);
+    s.run();
+    demarche::FactCounts counts = s.count_facts();
+    CHECK(counts.present == 2);  // item pen, and cheap pen derived from it
+    CHECK(counts.derived == 1);
+    REQUIRE(s.assert_fact("item", {{"name", sym("cup")}, {"price", num(40)}}).ok());
+    REQUIRE(s.retract(1).ok());  // cheap pen goes with it
+    counts = s.count_facts();
+    CHECK(counts.present == 1);
+    CHECK(counts.derived == 0);
+    CHECK(counts.present == s.facts().size());
+}
