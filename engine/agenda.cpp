@@ -6,7 +6,33 @@
 
 namespace demarche::engine {
 
-int compare_recency(const std::vector<FactId>& a, const std::vector<FactId>& b) noexcept {
+std::span<FactId> ActivationIds::reset(std::uint32_t positions) {
+    // Room for the recency list too: at most one id per position.
+    const std::uint32_t need = 2 * positions;
+    if (need > capacity_) {
+        if (capacity_ > inline_capacity) delete[] heap_;
+        heap_ = new FactId[need];
+        capacity_ = need;
+    }
+    facts_ = positions;
+    recency_ = 0;
+    return {data(), positions};
+}
+
+void ActivationIds::sort_recency() noexcept {
+    FactId* ids = data();
+    FactId* out = ids + facts_;
+    // Insertion sort: a rule has a handful of positions.
+    for (std::uint32_t i = 0; i < facts_; ++i) {
+        const FactId id = ids[i];
+        if (id == 0) continue;
+        std::uint32_t j = recency_++;
+        for (; j > 0 && out[j - 1] < id; --j) out[j] = out[j - 1];
+        out[j] = id;
+    }
+}
+
+int compare_recency(std::span<const FactId> a, std::span<const FactId> b) noexcept {
     std::size_t n = std::min(a.size(), b.size());
     for (std::size_t i = 0; i < n; ++i)
         if (a[i] != b[i]) return a[i] > b[i] ? 1 : -1;
@@ -25,22 +51,22 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
         break;
     case Strategy::Mea: {
         // MEA looks first at the fact matching the first condition.
-        FactId fa = a.facts.empty() ? 0 : a.facts.front();
-        FactId fb = b.facts.empty() ? 0 : b.facts.front();
+        FactId fa = a.facts().empty() ? 0 : a.facts().front();
+        FactId fb = b.facts().empty() ? 0 : b.facts().front();
         if (fa != fb) return fa > fb;
         [[fallthrough]];
     }
     case Strategy::Lex:
-        if (int r = compare_recency(a.recency, b.recency); r != 0) return r > 0;
+        if (int r = compare_recency(a.recency(), b.recency()); r != 0) return r > 0;
         if (a.moment != b.moment) return a.moment > b.moment;
         break;
     }
-    if (int r = compare_recency(a.recency, b.recency); r != 0) return r > 0;
+    if (int r = compare_recency(a.recency(), b.recency()); r != 0) return r > 0;
     if (a.rule != b.rule) return a.rule < b.rule;
     // Beyond the contract: one rule matching the same facts in another arrangement (a
     // permutation) is ordered by the facts in condition order, newest first, so the order
     // never depends on how the network happened to find the matches.
-    if (int r = compare_recency(a.facts, b.facts); r != 0) return r > 0;
+    if (int r = compare_recency(a.facts(), b.facts()); r != 0) return r > 0;
     return a.sequence < b.sequence;
 }
 
@@ -83,7 +109,8 @@ void Agenda::sift_down(std::size_t i) noexcept {
 void Agenda::add(Activation& a) {
     a.queued = true;
     Entry e{a.salience, a.moment, {}, &a};
-    for (std::size_t i = 0; i < e.newest.size() && i < a.recency.size(); ++i) e.newest[i] = a.recency[i];
+    const std::span<const FactId> recency = a.recency();
+    for (std::size_t i = 0; i < e.newest.size() && i < recency.size(); ++i) e.newest[i] = recency[i];
     heap_.push_back(e);
     sift_up(heap_.size() - 1);
 }

@@ -8,9 +8,45 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace demarche::engine {
+
+/// The fact ids of an activation: one per condition position (0 for not/exists), then
+/// the same ids without the zeros, newest first. Up to `inline_capacity` ids in all live
+/// inside the activation, so creating one costs no allocation in the usual case.
+class ActivationIds {
+public:
+    ActivationIds() = default;
+    ActivationIds(const ActivationIds&) = delete;
+    ActivationIds& operator=(const ActivationIds&) = delete;
+    ~ActivationIds() {
+        if (capacity_ > inline_capacity) delete[] heap_;
+    }
+
+    /// Room for `positions` fact ids, to be written before sort_recency(); the previous
+    /// contents are dropped.
+    std::span<FactId> reset(std::uint32_t positions);
+    /// Derives the newest-first list from the facts written after reset().
+    void sort_recency() noexcept;
+
+    std::span<const FactId> facts() const noexcept { return {data(), facts_}; }
+    std::span<const FactId> recency() const noexcept { return {data() + facts_, recency_}; }
+
+private:
+    static constexpr std::uint32_t inline_capacity = 8;
+    FactId* data() noexcept { return capacity_ > inline_capacity ? heap_ : inline_; }
+    const FactId* data() const noexcept { return capacity_ > inline_capacity ? heap_ : inline_; }
+
+    std::uint32_t facts_ = 0;
+    std::uint32_t recency_ = 0;
+    std::uint32_t capacity_ = inline_capacity;
+    union {
+        FactId inline_[inline_capacity] = {};
+        FactId* heap_;
+    };
+};
 
 /// A rule and the facts that matched it (one terminal token). It lives as long as the
 /// match: after firing it stays, off the agenda, to hold its logical support.
@@ -19,17 +55,21 @@ struct Activation {
     std::int64_t salience = 0;
     std::uint64_t moment = 0;    ///< the assertion or retraction that created it
     std::uint64_t sequence = 0;  ///< creation order, the last resort of the ordering
-    std::vector<FactId> facts;   ///< per condition position; 0 for not/exists
-    std::vector<FactId> recency; ///< the matched fact ids, newest first
+    ActivationIds ids;
     Token* token = nullptr;      ///< null once the match has gone
     bool queued = false;         ///< on the agenda
     std::uint32_t heap_pos = 0;  ///< the agenda's index of it, while queued
     std::vector<FactId> supports;  ///< facts asserted logically by this activation
+
+    /// Per condition position; 0 for not/exists.
+    std::span<const FactId> facts() const noexcept { return ids.facts(); }
+    /// The matched fact ids, newest first.
+    std::span<const FactId> recency() const noexcept { return ids.recency(); }
 };
 
 /// -1, 0 or 1: which of two newest-first id lists is more recent. Compared position by
 /// position; where one list is a prefix of the other, the longer is more recent.
-int compare_recency(const std::vector<FactId>& a, const std::vector<FactId>& b) noexcept;
+int compare_recency(std::span<const FactId> a, std::span<const FactId> b) noexcept;
 
 /// True when `a` fires before `b` under `strategy`.
 bool fires_before(const Activation& a, const Activation& b, Strategy strategy) noexcept;

@@ -60,7 +60,14 @@ void fit_field(const dsl::Template& t, dsl::FieldIndex i, Value& v, const dsl::E
 
 Engine::Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts)
     : program_(std::move(program)), input_(std::move(facts)), specs_(rule_specs(*program_)),
-      network_(*program_, specs_, *this) {}
+      network_(*program_, specs_, *this) {
+    slots_.reserve(specs_.size());
+    for (std::uint32_t spec = 0; spec < specs_.size(); ++spec) {
+        std::vector<std::int32_t>& slots = slots_.emplace_back(network_.terminal_depth(spec) + 1, -1);
+        const std::vector<std::uint32_t>& positions = network_.positions(spec);
+        for (std::size_t i = 0; i < positions.size(); ++i) slots[positions[i]] = static_cast<std::int32_t>(i);
+    }
+}
 
 Engine::~Engine() = default;
 
@@ -72,10 +79,10 @@ void Engine::start() {
 
 // ---- working memory changes; each assertion or retraction is one moment
 
-Fact* Engine::assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool derived, Activation* support) {
+Fact* Engine::assert_fact(dsl::TemplateId tmpl, std::span<Value> values, bool derived, Activation* support) {
     std::size_t h = WorkingMemory::hash_of(tmpl, values);
     if (Fact* existing = wm_.find(tmpl, values, h)) return assert_existing(*existing, support);
-    return assert_added(wm_.add(tmpl, std::move(values), h), derived, support);
+    return assert_added(wm_.add(tmpl, values, h), derived, support);
 }
 
 void Engine::assert_initial(const dsl::InitialFact& fact) {
@@ -131,7 +138,7 @@ void Engine::settle() {
 
 FactId Engine::assert_input(dsl::TemplateId tmpl, std::vector<Value> values) {
     start();
-    Fact* f = assert_fact(tmpl, std::move(values), false, nullptr);
+    Fact* f = assert_fact(tmpl, values, false, nullptr);
     settle();
     return f->id;
 }
@@ -148,7 +155,7 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     if (free_activations_.empty()) {
         a = &activations_.emplace_back();
     } else {
-        a = free_activations_.back();  // release() emptied its lists but kept their capacity
+        a = free_activations_.back();  // release() emptied its supports but kept their capacity
         free_activations_.pop_back();
     }
     const dsl::Rule& rule = program_->rules[spec];
@@ -157,21 +164,14 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     a->moment = moment_;
     a->sequence = ++sequence_;
     a->token = &token;
-    // One walk up the token chain; positions are read from it by depth, since the join
-    // order need not be the order of the conditions.
-    const std::uint32_t depth = network_.terminal_depth(spec);
-    chain_.resize(depth + 1);
+    // One walk up the token chain fills the positions: the join order need not be the
+    // order of the conditions, so each depth knows its position.
+    const std::vector<std::int32_t>& slots = slots_[spec];
+    std::span<FactId> ids = a->ids.reset(static_cast<std::uint32_t>(network_.positions(spec).size()));
     const Token* t = &token;
-    for (std::uint32_t d = depth; d > 0; --d, t = t->parent) chain_[d] = t->fact;
-    const std::vector<std::uint32_t>& positions = network_.positions(spec);
-    a->facts.resize(positions.size());
-    a->recency.reserve(positions.size());
-    for (std::size_t i = 0; i < positions.size(); ++i) {
-        const Fact* f = chain_[positions[i]];
-        a->facts[i] = f ? f->id : 0;
-        if (f) a->recency.push_back(f->id);
-    }
-    std::sort(a->recency.begin(), a->recency.end(), std::greater<>());
+    for (std::size_t d = slots.size() - 1; d > 0; --d, t = t->parent)
+        if (const std::int32_t slot = slots[d]; slot >= 0) ids[static_cast<std::size_t>(slot)] = t->fact ? t->fact->id : 0;
+    a->ids.sort_recency();
     token.payload = a;
     agenda_.add(*a);
     if (observer_ && observer_->wants(EventKind::Activate)) observer_->on_activate(view(*a));
@@ -193,8 +193,6 @@ void Engine::on_unmatch(std::uint32_t, Token& token) {
 }
 
 void Engine::release(Activation& a) {
-    a.facts.clear();
-    a.recency.clear();
     a.supports.clear();
     a.token = nullptr;
     a.queued = false;
@@ -207,7 +205,8 @@ void Engine::fire_one(Activation& a) {
     const dsl::Rule& rule = program_->rules[a.rule];
     const std::vector<Binding>& bindings = network_.bindings(a.rule);
     std::uint32_t depth = network_.terminal_depth(a.rule);
-    std::vector<const Fact*> chain(depth + 1, nullptr);
+    std::vector<const Fact*>& chain = fire_chain_;
+    chain.assign(depth + 1, nullptr);
     const Token* t = a.token;
     for (std::uint32_t d = depth; d > 0; --d, t = t->parent) chain[d] = t->fact;
     ChainVars vars(bindings, chain);
@@ -216,15 +215,15 @@ void Engine::fire_one(Activation& a) {
         switch (act.kind) {
         case dsl::Action::Kind::Assert: {
             const dsl::Template& tmpl = program_->templates.at(act.tmpl);
-            std::vector<Value> values;
-            values.reserve(act.values.size());
+            std::vector<Value>& values = fire_values_;
+            values.clear();
             for (std::size_t i = 0; i < act.values.size(); ++i) {
                 values.push_back(evaluate(act.values[i], vars));
                 fit_field(tmpl, static_cast<dsl::FieldIndex>(i), values.back(), act.values[i]);
             }
             // A logical assertion whose match is already gone has no support to rest on.
             if (act.logical && !a.token) break;
-            assert_fact(act.tmpl, std::move(values), true, act.logical ? &a : nullptr);
+            assert_fact(act.tmpl, values, true, act.logical ? &a : nullptr);
             break;
         }
         case dsl::Action::Kind::Retract: {
@@ -235,7 +234,8 @@ void Engine::fire_one(Activation& a) {
         case dsl::Action::Kind::Modify: {
             const Fact* old = chain.at(bindings.at(act.target).depth);
             const dsl::Template& tmpl = program_->templates.at(old->tmpl);
-            std::vector<Value> values(old->values.begin(), old->values.end());
+            std::vector<Value>& values = fire_values_;
+            values.assign(old->values.begin(), old->values.end());
             for (const auto& [field, e] : act.changes) {
                 values.at(field) = evaluate(e, vars);
                 fit_field(tmpl, field, values[field], e);
@@ -244,7 +244,7 @@ void Engine::fire_one(Activation& a) {
             if (!live || !live->alive) break;  // already retracted by an earlier action
             retract_fact(*live, ChangeOrigin::Rule);
             settle();
-            assert_fact(old->tmpl, std::move(values), true, nullptr);
+            assert_fact(old->tmpl, values, true, nullptr);
             break;
         }
         case dsl::Action::Kind::Print: {
@@ -389,7 +389,7 @@ FactView Engine::view(const Fact& f, ChangeOrigin origin) const {
     return {*program_, f.id, f.tmpl, f.values, f.derived, origin};
 }
 
-ActivationView Engine::view(const Activation& a) const { return {*program_, a.rule, a.facts}; }
+ActivationView Engine::view(const Activation& a) const { return {*program_, a.rule, a.facts()}; }
 
 FactInfo Engine::info(const Fact& f) const { return view(f, ChangeOrigin::Input).info(); }
 

@@ -79,7 +79,9 @@ private:
     void on_match(std::uint32_t spec, Token& token) override;
     void on_unmatch(std::uint32_t spec, Token& token) override;
 
-    Fact* assert_fact(dsl::TemplateId tmpl, std::vector<Value> values, bool derived, Activation* support);
+    /// Asserts (tmpl, values) unless an equal fact is present; a new fact takes the
+    /// values, leaving them moved-from.
+    Fact* assert_fact(dsl::TemplateId tmpl, std::span<Value> values, bool derived, Activation* support);
     /// An initial fact: its values stay where the program or the input fact set hold them.
     void assert_initial(const dsl::InitialFact& fact);
     /// The rest of an assertion once the duplicate check is done: `existing` or `added`.
@@ -120,7 +122,12 @@ private:
     std::deque<Activation> activations_;
     std::vector<Activation*> free_activations_;
     Activation* firing_ = nullptr;
-    std::vector<const Fact*> chain_;  ///< on_match's scratch: the matched facts by depth
+    // fire_one's scratch, kept to save two allocations a firing: the matched facts by
+    // depth, and the values of a fact being asserted.
+    std::vector<const Fact*> fire_chain_;
+    std::vector<Value> fire_values_;
+    /// Per spec and token depth, the condition position whose fact that level adds, or -1.
+    std::vector<std::vector<std::int32_t>> slots_;
     std::deque<FactId> unsupported_;
     std::vector<std::string> output_;
     bool halted_ = false;

@@ -25,7 +25,7 @@ bool same_fact(const Fact& f, dsl::TemplateId tmpl, std::span<const Value> value
 
 }  // namespace
 
-std::span<const Value> ValueStore::add(std::vector<Value>&& values) {
+std::span<const Value> ValueStore::add(std::span<Value> values) {
     const std::size_t n = values.size();
     if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < n) {
         // A fact wider than a block gets a block of its own size.
@@ -88,8 +88,8 @@ std::size_t WorkingMemory::hash_of(dsl::TemplateId tmpl, std::span<const Value> 
     return h;
 }
 
-Fact& WorkingMemory::add(dsl::TemplateId tmpl, std::vector<Value>&& values, std::size_t hash) {
-    return add_borrowed(tmpl, store_.add(std::move(values)), hash);
+Fact& WorkingMemory::add(dsl::TemplateId tmpl, std::span<Value> values, std::size_t hash) {
+    return add_borrowed(tmpl, store_.add(values), hash);
 }
 
 Fact& WorkingMemory::add_borrowed(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) {

@@ -37,8 +37,9 @@ struct Fact {
 /// fact costs no allocation of its own, and never move, so spans into it stay valid.
 class ValueStore {
 public:
-    /// Moves `values` into the store; the span stays valid for the store's lifetime.
-    std::span<const Value> add(std::vector<Value>&& values);
+    /// Moves the elements of `values` into the store (the caller keeps the moved-from
+    /// buffer to reuse); the span returned stays valid for the store's lifetime.
+    std::span<const Value> add(std::span<Value> values);
 
 private:
     static constexpr std::size_t block_size = 4096;
@@ -81,8 +82,8 @@ public:
     }
 
     /// Adds a new fact (the caller checked for duplicates) with the next id; its values
-    /// move into the working memory.
-    Fact& add(dsl::TemplateId tmpl, std::vector<Value>&& values, std::size_t hash);
+    /// move into the working memory, leaving `values` moved-from.
+    Fact& add(dsl::TemplateId tmpl, std::span<Value> values, std::size_t hash);
 
     /// Adds a new fact like the other overload, but borrows `values`: they must outlive
     /// the working memory (the initial facts of a program or fact set the engine holds).

@@ -10,6 +10,7 @@
 
 using demarche::Strategy;
 using demarche::engine::Activation;
+using demarche::engine::FactId;
 using demarche::engine::Agenda;
 using demarche::engine::fires_before;
 
@@ -27,10 +28,10 @@ struct Pool {
         a.salience = static_cast<std::int64_t>(rng() % 2);
         a.moment = rng() % 4;
         a.sequence = ++sequence;
-        a.facts.clear();
-        for (std::size_t i = 0, n = rng() % 3; i < n; ++i) a.facts.push_back(1 + rng() % 5);
-        a.recency = a.facts;
-        std::sort(a.recency.begin(), a.recency.end(), std::greater<>());
+        // Up to 5 positions, more than fit inline at the largest; 0 stands for a not.
+        std::span<FactId> facts = a.ids.reset(static_cast<std::uint32_t>(rng() % 6));
+        for (FactId& id : facts) id = rng() % 6;
+        a.ids.sort_recency();
     }
 };
 
@@ -71,6 +72,22 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
         while (!agenda.empty()) popped.push_back(&agenda.pop());
         CHECK(popped == want);
         CHECK(std::none_of(queued.begin(), queued.end(), [](const Activation* a) { return a->queued; }));
+    }
+}
+
+TEST_CASE("activation ids keep the facts and list them newest first", "[engine][agenda]") {
+    Activation a;
+    for (std::uint32_t n : {0u, 3u, 9u, 2u}) {  // inline, then spilled, then reused
+        std::span<FactId> facts = a.ids.reset(n);
+        for (std::uint32_t i = 0; i < n; ++i) facts[i] = (i * 7) % 5;
+        a.ids.sort_recency();
+        std::vector<FactId> want_facts(facts.begin(), facts.end());
+        std::vector<FactId> want_recency;
+        for (FactId id : want_facts)
+            if (id != 0) want_recency.push_back(id);
+        std::sort(want_recency.begin(), want_recency.end(), std::greater<>());
+        CHECK(std::vector<FactId>(a.facts().begin(), a.facts().end()) == want_facts);
+        CHECK(std::vector<FactId>(a.recency().begin(), a.recency().end()) == want_recency);
     }
 }
 

@@ -10,6 +10,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <deque>
+
 using namespace demarche;
 using namespace demarche::test;
 using engine::Engine;
@@ -175,12 +177,15 @@ TEST_CASE("a where inside a not reads outer variables", "[engine][rete][where]")
 
 TEST_CASE("the agenda orders by salience, strategy and recency", "[engine][agenda]") {
     using engine::Activation;
-    auto act = [](std::int64_t sal, std::uint64_t moment, std::vector<FactId> rec, std::uint32_t rule) {
-        Activation a;
+    std::deque<Activation> store;
+    // `facts` in condition order; the recency list is derived from them.
+    auto act = [&store](std::int64_t sal, std::uint64_t moment, std::vector<FactId> facts, std::uint32_t rule) -> const Activation& {
+        Activation& a = store.emplace_back();
         a.salience = sal;
         a.moment = moment;
-        a.recency = rec;
-        a.facts = rec;
+        std::span<FactId> ids = a.ids.reset(static_cast<std::uint32_t>(facts.size()));
+        std::copy(facts.begin(), facts.end(), ids.begin());
+        a.ids.sort_recency();
         a.rule = rule;
         return a;
     };
@@ -198,15 +203,13 @@ TEST_CASE("the agenda orders by salience, strategy and recency", "[engine][agend
     }
     SECTION("lex ignores moments when facts differ; mea looks at the first fact") {
         CHECK(engine::fires_before(act(0, 1, {9}, 0), act(0, 5, {3}, 0), Strategy::Lex));
-        Activation x = act(0, 1, {9, 2}, 0);
-        x.facts = {2, 9};
-        Activation y = act(0, 1, {4, 3}, 0);
-        y.facts = {3, 4};
+        const Activation& x = act(0, 1, {2, 9}, 0);
+        const Activation& y = act(0, 1, {3, 4}, 0);
         CHECK(engine::fires_before(y, x, Strategy::Mea));
         CHECK(engine::fires_before(x, y, Strategy::Lex));
     }
-    CHECK(engine::compare_recency({5, 1}, {5}) == 1);
-    CHECK(engine::compare_recency({5}, {5}) == 0);
+    CHECK(engine::compare_recency(std::vector<FactId>{5, 1}, std::vector<FactId>{5}) == 1);
+    CHECK(engine::compare_recency(std::vector<FactId>{5}, std::vector<FactId>{5}) == 0);
 }
 
 TEST_CASE("depth and breadth fire in opposite orders", "[engine][agenda]") {

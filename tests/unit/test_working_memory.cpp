@@ -17,12 +17,15 @@ namespace {
 
 std::vector<Value> row(std::int64_t n) { return {Value(n), Value(std::string("s") + std::to_string(n))}; }
 
+/// The store moves values out of a buffer its caller owns.
+std::span<const Value> put(ValueStore& store, std::vector<Value> values) { return store.add(values); }
+
 }  // namespace
 
 TEST_CASE("the value store keeps values in place as it grows", "[working_memory]") {
     ValueStore store;
     std::vector<std::span<const Value>> spans;
-    for (std::int64_t i = 0; i < 10000; ++i) spans.push_back(store.add(row(i)));
+    for (std::int64_t i = 0; i < 10000; ++i) spans.push_back(put(store, row(i)));
     for (std::int64_t i = 0; i < 10000; ++i) {
         REQUIRE(spans[i].size() == 2);
         CHECK(boost::variant2::get<std::int64_t>(spans[i][0]) == i);
@@ -32,11 +35,11 @@ TEST_CASE("the value store keeps values in place as it grows", "[working_memory]
 
 TEST_CASE("the value store takes a fact wider than a block and empty facts", "[working_memory]") {
     ValueStore store;
-    std::span<const Value> first = store.add(row(1));
+    std::span<const Value> first = put(store, row(1));
     std::vector<Value> wide(10000, Value(std::int64_t{7}));
-    std::span<const Value> big = store.add(std::move(wide));
-    std::span<const Value> none = store.add({});
-    std::span<const Value> after = store.add(row(2));
+    std::span<const Value> big = put(store, std::move(wide));
+    std::span<const Value> none = put(store, {});
+    std::span<const Value> after = put(store, row(2));
     CHECK(big.size() == 10000);
     CHECK(boost::variant2::get<std::int64_t>(big[9999]) == 7);
     CHECK(none.empty());
@@ -51,7 +54,7 @@ TEST_CASE("the fact index finds equal facts, forgets erased ones and survives gr
         std::vector<Value> v = row(static_cast<std::int64_t>(i));
         std::size_t h = WorkingMemory::hash_of(1, v);
         REQUIRE(wm.find(1, v, h) == nullptr);
-        wm.add(1, std::move(v), h);
+        wm.add(1, v, h);
     }
     for (std::size_t i = 0; i < n; i += 2) wm.remove(*wm.get(i + 1));
     CHECK(wm.alive() == n / 2);
@@ -71,7 +74,7 @@ TEST_CASE("the fact index finds equal facts, forgets erased ones and survives gr
     // A removed fact keeps its values and can be asserted again as a new fact.
     std::vector<Value> again = row(0);
     std::size_t h = WorkingMemory::hash_of(1, again);
-    Fact& f = wm.add(1, std::move(again), h);
+    Fact& f = wm.add(1, again, h);
     CHECK(f.id == n + 1);
     CHECK(wm.find(1, row(0), h) == &f);
     CHECK(boost::variant2::get<std::int64_t>(wm.get(1)->values[0]) == 0);
