@@ -81,29 +81,78 @@ bool Agenda::before(const Entry& x, const Entry& y) const noexcept {
     return fires_before(*x.activation, *y.activation, strategy_);
 }
 
-void Agenda::sift_up(std::size_t i) noexcept {
-    const Entry e = heap_[i];
+void Agenda::sift_up(Heap& heap, std::size_t i) const noexcept {
+    const Entry e = heap[i];
     while (i > 0) {
         std::size_t parent = (i - 1) / 2;
-        if (!before(e, heap_[parent])) break;
-        place(i, heap_[parent]);
+        if (!before(e, heap[parent])) break;
+        heap[i] = heap[parent];
         i = parent;
     }
-    place(i, e);
+    heap[i] = e;
 }
 
-void Agenda::sift_down(std::size_t i) noexcept {
-    const Entry e = heap_[i];
-    const std::size_t n = heap_.size();
+void Agenda::sift_down(Heap& heap, std::size_t i) const noexcept {
+    const Entry e = heap[i];
+    const std::size_t n = heap.size();
     for (;;) {
         std::size_t child = 2 * i + 1;
         if (child >= n) break;
-        if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-        if (!before(heap_[child], e)) break;
-        place(i, heap_[child]);
+        if (child + 1 < n && before(heap[child + 1], heap[child])) ++child;
+        if (!before(heap[child], e)) break;
+        heap[i] = heap[child];
         i = child;
     }
-    place(i, e);
+    heap[i] = e;
+}
+
+// The last entry, which replaces the first, usually belongs near the bottom: the hole
+// goes down along the better children to a leaf (one comparison a level) and the entry
+// comes up from there, about half the comparisons of sifting it down from the top.
+void Agenda::pop_heap(Heap& heap) const noexcept {
+    const Entry last = heap.back();
+    heap.pop_back();
+    const std::size_t n = heap.size();
+    if (n == 0) return;
+    std::size_t hole = 0;
+    for (std::size_t child = 1; child < n; child = 2 * hole + 1) {
+        if (child + 1 < n && before(heap[child + 1], heap[child])) ++child;
+        heap[hole] = heap[child];
+        hole = child;
+    }
+    heap[hole] = last;
+    sift_up(heap, hole);
+}
+
+std::vector<Agenda::Level>::iterator Agenda::find_level(std::int64_t salience) {
+    return std::lower_bound(levels_.begin(), levels_.end(), salience,
+                            [](const Level& l, std::int64_t s) { return l.salience > s; });
+}
+
+std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t salience) {
+    std::deque<std::uint32_t>& order = level.order;
+    // Activations arrive in moment order, so the group is almost always the last one.
+    if (!order.empty() && groups_[order.back()].key == key) return order.back();
+    auto it = order.end();
+    if (!order.empty() && groups_[order.back()].key > key)
+        it = std::lower_bound(order.begin(), order.end(), key,
+                              [this](std::uint32_t g, std::uint64_t k) { return groups_[g].key < k; });
+    if (it != order.end() && groups_[*it].key == key) {
+        if (groups_[*it].waiting == 0) --level.empty_groups;  // an emptied group between the ends
+        return *it;
+    }
+    std::uint32_t g;
+    if (free_groups_.empty()) {
+        g = static_cast<std::uint32_t>(groups_.size());
+        groups_.emplace_back();
+    } else {
+        g = free_groups_.back();
+        free_groups_.pop_back();
+    }
+    groups_[g].key = key;
+    groups_[g].salience = salience;
+    order.insert(it, g);
+    return g;
 }
 
 void Agenda::add(Activation& a) {
@@ -111,54 +160,122 @@ void Agenda::add(Activation& a) {
     Entry e{a.salience, a.moment, {}, &a};
     const std::span<const FactId> recency = a.recency();
     for (std::size_t i = 0; i < e.newest.size() && i < recency.size(); ++i) e.newest[i] = recency[i];
-    heap_.push_back(e);
-    sift_up(heap_.size() - 1);
+    auto level = find_level(a.salience);
+    if (level == levels_.end() || level->salience != a.salience) level = levels_.insert(level, Level{a.salience, {}, 0});
+    a.group = group_for(*level, key_of(a), a.salience);
+    Group& group = groups_[a.group];
+    group.heap.push_back(e);
+    sift_up(group.heap, group.heap.size() - 1);
+    ++group.waiting;
+    ++size_;
+}
+
+void Agenda::after_removal(std::uint32_t g) {
+    --size_;
+    Group& group = groups_[g];
+    --group.waiting;
+    Heap& heap = group.heap;
+    if (group.waiting > 0) {
+        // Removed entries cost memory and comparisons until they go. Most groups lose
+        // all their entries soon enough; one that keeps four times as many removed as
+        // waiting is rebuilt from the waiting ones, a linear cost spread over them.
+        if (heap.size() - group.waiting <= 4 * group.waiting + 32) return;
+        std::erase_if(heap, [this](const Entry& e) {
+            if (e.activation->queued) return false;
+            removed_.push_back(e.activation);
+            return true;
+        });
+        for (std::size_t i = heap.size() / 2; i-- > 0;) sift_down(heap, i);
+        return;
+    }
+    for (const Entry& e : heap) removed_.push_back(e.activation);
+    heap.clear();
+    auto level = find_level(group.salience);
+    ++level->empty_groups;
+    std::deque<std::uint32_t>& order = level->order;
+    while (!order.empty() && groups_[order.front()].waiting == 0) {
+        free_groups_.push_back(order.front());
+        order.pop_front();
+        --level->empty_groups;
+    }
+    while (!order.empty() && groups_[order.back()].waiting == 0) {
+        free_groups_.push_back(order.back());
+        order.pop_back();
+        --level->empty_groups;
+    }
+    if (order.empty()) {
+        levels_.erase(level);
+        return;
+    }
+    // Emptied groups between the ends cost a little on every search; dropping them once
+    // they are half the groups keeps that bounded at a linear cost spread over them.
+    if (level->empty_groups > 16 && 2 * level->empty_groups > order.size()) compact(*level);
+}
+
+void Agenda::compact(Level& level) {
+    std::erase_if(level.order, [this](std::uint32_t g) {
+        if (groups_[g].waiting > 0) return false;
+        free_groups_.push_back(g);
+        return true;
+    });
+    level.empty_groups = 0;
 }
 
 void Agenda::remove(Activation& a) {
     a.queued = false;
-    const std::size_t i = a.heap_pos;
-    const Entry last = heap_.back();
-    heap_.pop_back();
-    if (i == heap_.size()) return;
-    place(i, last);
-    if (i > 0 && before(last, heap_[(i - 1) / 2]))
-        sift_up(i);
-    else
-        sift_down(i);
+    after_removal(a.group);
 }
 
-// The last entry, which replaces the first, usually belongs near the bottom: the hole
-// goes down along the better children to a leaf (one comparison a level) and the entry
-// comes up from there, about half the comparisons of sifting it down from the top.
 Activation& Agenda::pop() {
-    Activation& a = *heap_.front().activation;
-    a.queued = false;
-    const Entry last = heap_.back();
-    heap_.pop_back();
-    const std::size_t n = heap_.size();
-    if (n == 0) return a;
-    std::size_t hole = 0;
-    for (std::size_t child = 1; child < n; child = 2 * hole + 1) {
-        if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
-        place(hole, heap_[child]);
-        hole = child;
+    const std::uint32_t g = first_group(levels_.front());
+    Heap& heap = groups_[g].heap;
+    // A group with waiting activations has one on top once the removed entries above
+    // it are gone.
+    while (!heap.front().activation->queued) {
+        removed_.push_back(heap.front().activation);
+        pop_heap(heap);
     }
-    place(hole, last);
-    sift_up(hole);
+    Activation& a = *heap.front().activation;
+    a.queued = false;
+    pop_heap(heap);
+    after_removal(g);
     return a;
+}
+
+void Agenda::reclaim(std::vector<Activation*>& out) {
+    out.insert(out.end(), removed_.begin(), removed_.end());
+    removed_.clear();
 }
 
 void Agenda::set_strategy(Strategy strategy) {
     if (strategy == strategy_) return;
+    std::vector<Activation*> waiting;
+    waiting.reserve(size_);
+    for (const Level& level : levels_)
+        for (std::uint32_t g : level.order)
+            for (const Entry& e : groups_[g].heap) (e.activation->queued ? waiting : removed_).push_back(e.activation);
+    levels_.clear();
+    groups_.clear();
+    free_groups_.clear();
+    size_ = 0;
     strategy_ = strategy;
-    for (std::size_t i = heap_.size() / 2; i-- > 0;) sift_down(i);
+    // In key order every group is appended, never inserted between others.
+    std::sort(waiting.begin(), waiting.end(), [this](const Activation* x, const Activation* y) {
+        return key_of(*x) < key_of(*y);
+    });
+    for (Activation* a : waiting) add(*a);
 }
 
 std::vector<const Activation*> Agenda::in_order() const {
-    std::vector<Entry> entries = heap_;
+    std::vector<Entry> entries;
+    entries.reserve(size_);
+    for (const Level& level : levels_)
+        for (std::uint32_t g : level.order)
+            for (const Entry& e : groups_[g].heap)
+                if (e.activation->queued) entries.push_back(e);
     std::sort(entries.begin(), entries.end(), [this](const Entry& x, const Entry& y) { return before(x, y); });
     std::vector<const Activation*> out;
+    out.reserve(entries.size());
     for (const Entry& e : entries) out.push_back(e.activation);
     return out;
 }

@@ -8,7 +8,9 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace demarche::engine {
@@ -58,7 +60,7 @@ struct Activation {
     ActivationIds ids;
     Token* token = nullptr;      ///< null once the match has gone
     bool queued = false;         ///< on the agenda
-    std::uint32_t heap_pos = 0;  ///< the agenda's index of it, while queued
+    std::uint32_t group = 0;     ///< the agenda's group of it, while queued
     std::vector<FactId> supports;  ///< facts asserted logically by this activation
 
     /// Per condition position; 0 for not/exists.
@@ -74,27 +76,43 @@ int compare_recency(std::span<const FactId> a, std::span<const FactId> b) noexce
 /// True when `a` fires before `b` under `strategy`.
 bool fires_before(const Activation& a, const Activation& b, Strategy strategy) noexcept;
 
-/// The waiting activations, as a binary heap in firing order (the total order of
-/// `fires_before`, so the heap's shape never decides which activation fires next). Each
-/// activation knows its place in the heap, so removing one costs O(log n), and the heap
+/// The waiting activations in firing order (the total order of `fires_before`, so the
+/// structure's shape never decides which activation fires next).
+///
+/// They are kept by salience, then, under depth and breadth, by the moment that created
+/// them: a new activation belongs to the newest moment, so under depth it lands in the
+/// group that fires next instead of climbing a heap of every waiting activation. Within
+/// a group (and under lex and MEA, within a salience) a binary heap orders them; heap
 /// entries keep the leading sort keys by value, so most comparisons read no activation.
+///
+/// Removal is lazy. Most activations leave unfired, when a change undoes their match,
+/// and usually with the rest of their group (the alternatives a rule did not choose);
+/// a removed activation only stops counting, and its entry stays in the heap until the
+/// group empties, reaches the top, or holds more removed entries than waiting ones. So
+/// that an entry left behind still compares as it did, the agenda, not the caller,
+/// recycles removed activations: it hands them back through reclaim() once no entry
+/// refers to them.
 class Agenda {
 public:
     explicit Agenda(Strategy strategy = Strategy::Depth) : strategy_{strategy} {}
 
     /// Queues `a` (sets `a.queued`).
     void add(Activation& a);
-    /// Takes `a`, which must be queued, off the agenda (clears `a.queued`).
+    /// Takes `a`, which must be queued, off the agenda (clears `a.queued`). The caller
+    /// must leave the fields the order reads (salience, moment, ids, rule, sequence) as
+    /// they are and must not reuse `a` until reclaim() returns it.
     void remove(Activation& a);
     /// Removes and returns the activation to fire next; the agenda must not be empty.
     Activation& pop();
+    /// Appends to `out` the removed activations no entry refers to any more.
+    void reclaim(std::vector<Activation*>& out);
     /// Reorders the waiting activations for `strategy` (a session may change strategy
     /// between runs; activations left by a halt or a limit keep waiting).
     void set_strategy(Strategy strategy);
     /// The waiting activations in firing order, the agenda unchanged.
     std::vector<const Activation*> in_order() const;
-    bool empty() const noexcept { return heap_.empty(); }
-    std::size_t size() const noexcept { return heap_.size(); }
+    bool empty() const noexcept { return size_ == 0; }
+    std::size_t size() const noexcept { return size_; }
 
 private:
     struct Entry {
@@ -103,19 +121,58 @@ private:
         /// The first ids of `recency`, 0 past its end (ids start at 1, so a shorter list
         /// compares as less recent, as compare_recency has it).
         std::array<FactId, 3> newest;
-        Activation* activation;
+        Activation* activation;  ///< removed when no longer queued
     };
+    using Heap = std::vector<Entry>;  ///< heap[0] fires first
+    /// The activations of one salience with one group key (see key_of).
+    struct Group {
+        std::uint64_t key = 0;
+        std::int64_t salience = 0;
+        std::size_t waiting = 0;  ///< entries whose activation is still queued
+        Heap heap;
+    };
+    /// One salience: its groups (indexes into groups_) in increasing key order. The first
+    /// and the last always have waiting activations; emptied groups between them wait
+    /// for compact().
+    struct Level {
+        std::int64_t salience;
+        std::deque<std::uint32_t> order;
+        std::size_t empty_groups = 0;
+    };
+
+    /// The group an activation belongs to: its moment under depth and breadth, where the
+    /// moment decides first, and one group for the whole salience under lex and MEA.
+    std::uint64_t key_of(const Activation& a) const noexcept {
+        return strategy_ == Strategy::Depth || strategy_ == Strategy::Breadth ? a.moment : 0;
+    }
+    /// The group that fires first within a level: the newest under depth, the oldest
+    /// under breadth (the only one under lex and MEA).
+    std::uint32_t first_group(const Level& level) const noexcept {
+        return strategy_ == Strategy::Depth ? level.order.back() : level.order.front();
+    }
+    std::vector<Level>::iterator find_level(std::int64_t salience);
+    std::uint32_t group_for(Level& level, std::uint64_t key, std::int64_t salience);
+    /// Called when a group has lost a waiting activation: empties it when none is left
+    /// (dropping it, and its level, at the ends), or sheds its removed entries once they
+    /// outnumber the waiting ones.
+    void after_removal(std::uint32_t group);
+    void compact(Level& level);
+
     /// True when `x` fires before `y`.
     bool before(const Entry& x, const Entry& y) const noexcept;
-    void place(std::size_t i, const Entry& e) noexcept {
-        heap_[i] = e;
-        e.activation->heap_pos = static_cast<std::uint32_t>(i);
-    }
-    void sift_up(std::size_t i) noexcept;
-    void sift_down(std::size_t i) noexcept;
+    void sift_up(Heap& heap, std::size_t i) const noexcept;
+    void sift_down(Heap& heap, std::size_t i) const noexcept;
+    /// Removes heap[0].
+    void pop_heap(Heap& heap) const noexcept;
 
     Strategy strategy_;
-    std::vector<Entry> heap_;  ///< heap_[0] fires next
+    std::vector<Level> levels_;  ///< with waiting activations, by decreasing salience
+    /// Every group, in place (activations name theirs by index); freed ones keep their
+    /// heap's capacity for the next.
+    std::deque<Group> groups_;
+    std::vector<std::uint32_t> free_groups_;
+    std::vector<Activation*> removed_;  ///< removed activations no entry refers to
+    std::size_t size_ = 0;
 };
 
 }  // namespace demarche::engine

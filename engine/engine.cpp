@@ -152,6 +152,7 @@ void Engine::retract(FactId id) {
 
 void Engine::on_match(std::uint32_t spec, Token& token) {
     Activation* a;
+    if (free_activations_.empty()) agenda_.reclaim(free_activations_);
     if (free_activations_.empty()) {
         a = &activations_.emplace_back();
     } else {
@@ -180,7 +181,9 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
 void Engine::on_unmatch(std::uint32_t, Token& token) {
     auto* a = static_cast<Activation*>(token.payload);
     a->token = nullptr;
-    if (a->queued) {
+    const bool queued = a->queued;
+    if (queued) {
+        // The agenda recycles it (reclaim) once its entry is gone.
         agenda_.remove(*a);
         if (observer_ && observer_->wants(EventKind::Deactivate)) observer_->on_deactivate(view(*a));
     }
@@ -189,13 +192,12 @@ void Engine::on_unmatch(std::uint32_t, Token& token) {
         if (--f->support == 0 && !f->unconditional && f->alive) unsupported_.push_back(id);
     }
     a->supports.clear();
-    if (a != firing_) release(*a);
+    if (!queued && a != firing_) release(*a);
 }
 
 void Engine::release(Activation& a) {
     a.supports.clear();
     a.token = nullptr;
-    a.queued = false;
     free_activations_.push_back(&a);
 }
 

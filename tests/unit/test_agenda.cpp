@@ -1,5 +1,6 @@
-// The agenda as a data structure: a heap with lazy removal must pop exactly the order of
-// fires_before, whatever was added, removed, reused or re-sorted in between.
+// The agenda as a data structure: grouped heaps with lazy removal must pop exactly the
+// order of fires_before, whatever was added, removed, reclaimed and reused, or re-sorted
+// in between.
 #include "engine/agenda.hpp"
 
 #include <catch2/catch.hpp>
@@ -51,6 +52,7 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
         for (int step = 0; step < 2000; ++step) {
             const unsigned r = pool.rng() % 10;
             if (r < 6 || queued.empty()) {
+                agenda.reclaim(free);  // only what the agenda no longer refers to
                 Activation* a = free.empty() ? &pool.storage.emplace_back() : free.back();
                 if (!free.empty()) free.pop_back();  // reused storage: stale entries must stay dead
                 pool.fill(*a);
@@ -60,7 +62,6 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
                 std::size_t i = pool.rng() % queued.size();
                 agenda.remove(*queued[i]);
                 CHECK_FALSE(queued[i]->queued);
-                free.push_back(queued[i]);
                 queued.erase(queued.begin() + static_cast<std::ptrdiff_t>(i));
             }
             REQUIRE(agenda.size() == queued.size());
@@ -72,6 +73,54 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
         while (!agenda.empty()) popped.push_back(&agenda.pop());
         CHECK(popped == want);
         CHECK(std::none_of(queued.begin(), queued.end(), [](const Activation* a) { return a->queued; }));
+        // Every removed activation comes back exactly once, and none that fired.
+        agenda.reclaim(free);
+        std::vector<const Activation*> back(free.begin(), free.end());
+        back.insert(back.end(), popped.begin(), popped.end());
+        std::sort(back.begin(), back.end());
+        CHECK(std::adjacent_find(back.begin(), back.end()) == back.end());
+        CHECK(back.size() == pool.storage.size());
+    }
+}
+
+TEST_CASE("agenda pops the first activation through many moments and emptied groups", "[engine][agenda]") {
+    // Moments mostly grow, as in a session, with some older ones, and removals empty
+    // groups between others, so groups are created, reused, trimmed and compacted.
+    for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex}) {
+        Pool pool;
+        Agenda agenda(s);
+        std::vector<Activation*> queued;
+        std::vector<Activation*> free;
+        std::uint64_t clock = 10;
+        for (int step = 0; step < 20000; ++step) {
+            const unsigned r = pool.rng() % 10;
+            if (r < 6 || queued.empty()) {
+                agenda.reclaim(free);
+                Activation* a = free.empty() ? &pool.storage.emplace_back() : free.back();
+                if (!free.empty()) free.pop_back();
+                pool.fill(*a);
+                if (pool.rng() % 4 != 0) ++clock;
+                a->moment = pool.rng() % 10 == 0 ? clock - pool.rng() % 10 : clock;
+                agenda.add(*a);
+                queued.push_back(a);
+            } else if (r < 9) {
+                std::size_t i = pool.rng() % queued.size();
+                agenda.remove(*queued[i]);
+                queued.erase(queued.begin() + static_cast<std::ptrdiff_t>(i));
+            } else {
+                auto first = std::min_element(queued.begin(), queued.end(), [s](const Activation* x, const Activation* y) {
+                    return fires_before(*x, *y, s);
+                });
+                Activation* want = *first;
+                queued.erase(first);
+                REQUIRE(&agenda.pop() == want);
+                free.push_back(want);
+            }
+            REQUIRE(agenda.size() == queued.size());
+        }
+        std::vector<const Activation*> popped;
+        while (!agenda.empty()) popped.push_back(&agenda.pop());
+        CHECK(popped == expected_order(std::vector<const Activation*>(queued.begin(), queued.end()), s));
     }
 }
 
