@@ -238,10 +238,12 @@ struct Network::Node {
 };
 
 /// One hash index of an alpha memory over some fields (the right key of its joins).
+/// A memory's facts by the hash of some fields (the key of a join reading it). A fact's
+/// place in its bucket is kept in the fact's own `alpha` list (see Fact::alpha), which
+/// costs no allocation of its own, unlike a map from fact to place.
 struct AlphaIndex {
     std::vector<dsl::FieldIndex> fields;
     std::unordered_map<std::size_t, std::vector<Fact*>> buckets;
-    std::unordered_map<FactId, std::uint32_t> position;  ///< within the fact's bucket
 };
 
 struct Network::AlphaMemory {
@@ -994,14 +996,14 @@ void Network::assert_fact(Fact& fact) {
         const std::uint32_t m = k == keyed.size() || (u != ta.unkeyed.end() && *u < keyed[k]) ? *u++ : keyed[k++];
         AlphaMemory& a = alphas_[m];
         if (!ta.passes(a, fact, now)) continue;
+        fact.alpha.push_back(m);
         for (AlphaIndex& index : a.indexes) {
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
             auto& bucket = index.buckets[h];
-            index.position[fact.id] = static_cast<std::uint32_t>(bucket.size());
+            fact.alpha.push_back(static_cast<std::uint32_t>(bucket.size()));
             bucket.push_back(&fact);
         }
-        fact.alpha.push_back(m);
         for (std::uint32_t s : a.successors) {
             right_activate(s, &fact);
             drain(0);
@@ -1011,27 +1013,42 @@ void Network::assert_fact(Fact& fact) {
 }
 
 void Network::retract_fact(Fact& fact) {
-    for (std::uint32_t m : fact.alpha) {
-        for (AlphaIndex& index : alphas_[m].indexes) {
-            auto pos = index.position.find(fact.id);
+    const std::vector<std::uint32_t>& places = fact.alpha;
+    for (std::size_t j = 0; j < places.size(); j += 1 + alphas_[places[j]].indexes.size()) {
+        const std::uint32_t m = places[j];
+        std::vector<AlphaIndex>& indexes = alphas_[m].indexes;
+        for (std::size_t i = 0; i < indexes.size(); ++i) {
+            AlphaIndex& index = indexes[i];
+            const std::uint32_t pos = places[j + 1 + i];
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
             auto it = index.buckets.find(h);
-            auto& bucket = it->second;
+            std::vector<Fact*>& bucket = it->second;
+            // The last fact of the bucket fills the gap, and its place says so.
             Fact* moved = bucket.back();
-            bucket[pos->second] = moved;
-            index.position[moved->id] = pos->second;
+            bucket[pos] = moved;
             bucket.pop_back();
-            index.position.erase(fact.id);
+            if (moved != &fact) {
+                std::vector<std::uint32_t>& theirs = moved->alpha;
+                std::size_t k = 0;
+                while (theirs[k] != m) k += 1 + alphas_[theirs[k]].indexes.size();
+                theirs[k + 1 + i] = pos;
+            }
             if (bucket.empty()) index.buckets.erase(it);
         }
     }
     for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;
-    for (std::uint32_t m : fact.alpha)
-        for (std::uint32_t s : alphas_[m].successors)
+    for (std::size_t j = 0; j < places.size(); j += 1 + alphas_[places[j]].indexes.size())
+        for (std::uint32_t s : alphas_[places[j]].successors)
             if (const Node& p = nodes_[nodes_[s].parent]; p.kind == NodeKind::Group && p.counting) uncount(s, &fact);
     fact.alpha.clear();
     while (fact.tokens) delete_token(fact.tokens);
+}
+
+std::vector<std::uint32_t> Network::memories_of(const Fact& fact) const {
+    std::vector<std::uint32_t> out;
+    for (std::size_t j = 0; j < fact.alpha.size(); j += 1 + alphas_[fact.alpha[j]].indexes.size()) out.push_back(fact.alpha[j]);
+    return out;
 }
 
 std::size_t Network::node_count() const noexcept { return nodes_.size(); }

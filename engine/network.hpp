@@ -99,6 +99,9 @@ public:
     /// Fact at `depth` in the chain ending at `token` (whose depth is `token_depth`).
     static const Fact* fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth);
 
+    /// The alpha memories holding `fact`, in the order it entered them.
+    std::vector<std::uint32_t> memories_of(const Fact& fact) const;
+
     std::size_t node_count() const noexcept;
     std::size_t alpha_memory_count() const noexcept;
     std::size_t token_count() const noexcept { return live_tokens_; }

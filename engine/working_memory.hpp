@@ -25,7 +25,9 @@ struct Fact {
     std::span<const Value> values;
     std::size_t hash = 0;        ///< of template and values, for the duplicate index
     Token* tokens = nullptr;     ///< tokens that end in this fact (intrusive list)
-    std::vector<std::uint32_t> alpha;  ///< alpha memories holding it
+    /// The alpha memories holding it, each id followed by the fact's place in each of
+    /// that memory's indexes (in index order).
+    std::vector<std::uint32_t> alpha;
     dsl::TemplateId tmpl = 0;
     std::uint32_t support = 0;   ///< number of logical supports (activations)
     bool alive = true;

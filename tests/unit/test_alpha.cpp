@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <random>
 
 using namespace demarche;
 using namespace demarche::test;
@@ -76,7 +77,7 @@ TEST_CASE("alpha dispatch: a fact reaches exactly the memories whose tests it pa
         engine::FactId id = e.assert_input(t, c.values);
         const engine::Fact* f = e.memory().get(id);
         REQUIRE(f);
-        CHECK(f->alpha == c.memories);
+        CHECK(e.network().memories_of(*f) == c.memories);
         std::vector<std::string> expected;
         for (const std::string& r : c.rules) expected.push_back(r + ": f-" + std::to_string(id));
         std::sort(expected.begin(), expected.end());
@@ -90,10 +91,10 @@ TEST_CASE("alpha dispatch: a fact reaches exactly the memories whose tests it pa
 
     // Retracting leaves every memory; asserting the same values again finds the same ones.
     e.retract(2);
-    CHECK(e.memory().get(2)->alpha.empty());
+    CHECK(e.network().memories_of(*e.memory().get(2)).empty());
     CHECK(sorted_names(e.pending()).size() == 5 + 4 + 2 + 7);
     engine::FactId again = e.assert_input(t, {num(2), num(2), num(3)});
-    CHECK(e.memory().get(again)->alpha == std::vector<std::uint32_t>{2, 3, 4, 5, 6, 7});
+    CHECK(e.network().memories_of(*e.memory().get(again)) == std::vector<std::uint32_t>{2, 3, 4, 5, 6, 7});
     CHECK(sorted_names(e.pending()).size() == 5 + 4 + 2 + 7 + 7);
 }
 
@@ -108,10 +109,47 @@ TEST_CASE("alpha dispatch: rules sharing tests on several fields", "[engine][alp
     REQUIRE(e.network().alpha_memory_count() == 51);
 
     engine::FactId hit = e.assert_input(t, {num(1), num(17)});
-    CHECK(e.memory().get(hit)->alpha == std::vector<std::uint32_t>{17, 50});
+    CHECK(e.network().memories_of(*e.memory().get(hit)) == std::vector<std::uint32_t>{17, 50});
     engine::FactId wrong_k = e.assert_input(t, {num(2), num(17)});
-    CHECK(e.memory().get(wrong_k)->alpha.empty());
+    CHECK(e.network().memories_of(*e.memory().get(wrong_k)).empty());
     engine::FactId no_v = e.assert_input(t, {num(1), num(99)});
-    CHECK(e.memory().get(no_v)->alpha == std::vector<std::uint32_t>{50});
+    CHECK(e.network().memories_of(*e.memory().get(no_v)) == std::vector<std::uint32_t>{50});
     CHECK(sorted_names(e.pending()) == std::vector<std::string>{"k: f-1", "k: f-3", "v17: f-1"});
+}
+
+TEST_CASE("alpha memories: retracting from a bucket keeps every other fact findable", "[engine][alpha]") {
+    Builder b;
+    TemplateId u = b.tmpl("u", {"k"});
+    TemplateId t = b.tmpl("t", {"k", "v", "id"});
+    // One memory for t (no tests) with two indexes, on k and on v; every bucket holds
+    // many facts, so a retraction moves another fact into the gap it leaves.
+    b.rule("on_k", {pat(u, {bind(0, 0)}), pat(t, {eqv(0, 0)})}, {}, 1);
+    b.rule("on_v", {pat(u, {bind(0, 0)}), pat(t, {eqv(1, 0)})}, {}, 1);
+    Engine e(b.p, nullptr);
+    struct T {
+        engine::FactId id;
+        int k, v;
+    };
+    std::vector<T> live;
+    for (int i = 0; i < 40; ++i) {
+        const int k = 1 + i % 2, v = 1 + (i / 2) % 2;
+        live.push_back({e.assert_input(t, {num(k), num(v), num(i)}), k, v});
+    }
+    std::vector<engine::FactId> us;
+    std::mt19937 rng(3);
+    while (!live.empty()) {
+        const std::size_t i = rng() % live.size();
+        e.retract(live[i].id);
+        live.erase(live.begin() + static_cast<std::ptrdiff_t>(i));
+        // Fresh u facts join through the buckets as they are now.
+        for (engine::FactId id : us) e.retract(id);
+        us = {e.assert_input(u, {num(1)}), e.assert_input(u, {num(2)})};
+        std::vector<std::string> want;
+        for (const T& f : live) {
+            want.push_back("on_k: f-" + std::to_string(us[f.k - 1]) + ",f-" + std::to_string(f.id));
+            want.push_back("on_v: f-" + std::to_string(us[f.v - 1]) + ",f-" + std::to_string(f.id));
+        }
+        std::sort(want.begin(), want.end());
+        REQUIRE(sorted_names(e.pending()) == want);
+    }
 }
