@@ -50,8 +50,9 @@ private:
     };
 };
 
-/// A rule and the facts that matched it (one terminal token). It lives as long as the
-/// match: after firing it stays, off the agenda, to hold its logical support.
+/// A rule and the facts that matched it (one terminal token). After firing it stays, off
+/// the agenda, as long as the match if it holds logical support; otherwise it is
+/// recycled at once.
 struct Activation {
     std::uint32_t rule = 0;
     std::int64_t salience = 0;

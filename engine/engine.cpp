@@ -180,6 +180,7 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
 
 void Engine::on_unmatch(std::uint32_t, Token& token) {
     auto* a = static_cast<Activation*>(token.payload);
+    if (!a) return;  // fired, supporting nothing: already recycled
     a->token = nullptr;
     const bool queued = a->queued;
     if (queued) {
@@ -281,6 +282,13 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
             throw;
         }
         firing_ = nullptr;
+        // A fired activation stays only to hold the facts it supports logically; one
+        // that supports nothing is recycled now (closure 8,000: 2.6M of them), and its
+        // token, which lives on with the match, no longer points to it.
+        if (a.token && a.supports.empty()) {
+            a.token->payload = nullptr;
+            a.token = nullptr;
+        }
         if (!a.token) release(a);
     }
     return n;

@@ -74,6 +74,8 @@ public:
     const Network& network() const noexcept { return network_; }
     /// The agenda's activations in firing order (for tests and traces).
     std::vector<ActivationInfo> pending() const;
+    /// Activation records ever allocated (live, fired or waiting for reuse).
+    std::size_t activations_allocated() const noexcept { return activations_.size(); }
 
 private:
     void on_match(std::uint32_t spec, Token& token) override;

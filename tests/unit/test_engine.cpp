@@ -285,6 +285,26 @@ TEST_CASE("logical support from a not goes when the not fails", "[engine][tms]")
     CHECK(fact_lines(e.facts()) == std::vector<std::string>{"f-2 alarm(x: 1)"});
 }
 
+TEST_CASE("a fired activation is kept only while it holds logical support", "[engine][tms]") {
+    Builder b;
+    TemplateId n = b.tmpl("n", {"x"});
+    TemplateId m = b.tmpl("m", {"x"});
+    // Each firing asserts the next n: a chain of 500 firings, one waiting at a time.
+    b.rule("next", {pat(n, {bind(0, 0)}), where(bin(BinaryOp::Lt, var(0), lit(num(500))))},
+           {assert_(n, {bin(BinaryOp::Add, var(0), lit(num(1)))})}, 1);
+    b.rule("mirror", {pat(n, {bind(0, 0)})}, {assert_(m, {var(0)}, true)}, 1);
+    Engine e(b.p, nullptr);
+    FactId first = e.assert_input(n, {num(0)});
+    CHECK(e.fire(10000) == 1001);
+    // `next` supports nothing, so its records are reused; each `mirror` holds its m.
+    CHECK(e.activations_allocated() < 520);
+    CHECK(e.memory().alive() == 1002);
+    // The matches of fired `next` activations still go cleanly, and support still counts.
+    e.retract(first);
+    CHECK(e.memory().alive() == 1000);
+    CHECK(e.pending().empty());
+}
+
 TEST_CASE("runtime errors name the rule", "[engine][errors]") {
     Builder b;
     TemplateId a = b.tmpl("a", {"x"});
