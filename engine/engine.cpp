@@ -283,11 +283,13 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
         }
         firing_ = nullptr;
         // A fired activation stays only to hold the facts it supports logically; one
-        // that supports nothing is recycled now (closure 8,000: 2.6M of them), and its
-        // token, which lives on with the match, no longer points to it.
+        // that supports nothing is recycled now (closure 8,000: 2.6M of them), with its
+        // terminal token, which nothing reads any more.
         if (a.token && a.supports.empty()) {
-            a.token->payload = nullptr;
+            Token* t = a.token;
+            t->payload = nullptr;
             a.token = nullptr;
+            network_.drop_match(*t);
         }
         if (!a.token) release(a);
     }

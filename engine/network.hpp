@@ -86,6 +86,10 @@ public:
     void assert_fact(Fact& fact);
     /// Removes a fact from every memory and deletes every token built on it.
     void retract_fact(Fact& fact);
+    /// Deletes a terminal token whose match the listener no longer needs (it reports
+    /// the unmatch as usual). The match does not come back: a terminal token is only
+    /// made when its parent is.
+    void drop_match(Token& terminal) { delete_token(&terminal); }
 
     /// Depths of a spec's visible positions: its patterns and not/exists conditions.
     const std::vector<std::uint32_t>& positions(std::uint32_t spec) const { return positions_[spec]; }
