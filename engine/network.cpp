@@ -368,6 +368,24 @@ inline const Value& value_at(const Token* t, std::uint32_t depth, const Fact* ca
     return f->values[p.field];
 }
 
+/// constraint_holds, with two integers (ordered tests on ints are what a `not` with
+/// `>` scans through, once per fact and partial match: Waltz's boundary rules) decided
+/// here without the general comparison.
+inline bool test_holds(dsl::CompareOp op, const Value& field, const Value& operand) noexcept {
+    const auto* x = boost::variant2::get_if<std::int64_t>(&field);
+    const auto* y = boost::variant2::get_if<std::int64_t>(&operand);
+    if (!x || !y) return constraint_holds(op, field, operand);
+    switch (op) {
+    case dsl::CompareOp::Eq: return *x == *y;
+    case dsl::CompareOp::Ne: return *x != *y;
+    case dsl::CompareOp::Lt: return *x < *y;
+    case dsl::CompareOp::Le: return *x <= *y;
+    case dsl::CompareOp::Gt: return *x > *y;
+    case dsl::CompareOp::Ge: return *x >= *y;
+    }
+    return false;
+}
+
 }  // namespace
 
 const Fact* Network::fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth) {
@@ -833,7 +851,7 @@ void Network::owner_count_changed(std::uint32_t group, Token* owner, bool added)
 bool Network::passes(const Node& n, const Token* t, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;  // of `t`; `f` (if any) sits at n.depth
     for (const JoinTest& jt : n.tests)
-        if (!constraint_holds(jt.op, f->values[jt.field], value_at(t, depth, f, jt.left))) return false;
+        if (!test_holds(jt.op, f->values[jt.field], value_at(t, depth, f, jt.left))) return false;
     for (const MemberTest& m : n.members) {
         const Value& v = f->values[m.field];
         bool found = std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return same_value(v, x); });

@@ -285,6 +285,26 @@ TEST_CASE("logical support from a not goes when the not fails", "[engine][tms]")
     CHECK(fact_lines(e.facts()) == std::vector<std::string>{"f-2 alarm(x: 1)"});
 }
 
+TEST_CASE("join tests decide as constraint_holds does, integers or not", "[engine][join]") {
+    // The join's fast path for two integers must agree with the general comparison,
+    // which also serves int against float, floats and symbols.
+    const std::vector<Value> xs{num(1), num(2), Value(2.0), Value(2.5), sym("m")};
+    const std::vector<Value> ys{num(1), num(2), num(3), Value(2.0), sym("m"), sym("z")};
+    for (CompareOp op : {CompareOp::Eq, CompareOp::Ne, CompareOp::Lt, CompareOp::Le, CompareOp::Gt, CompareOp::Ge}) {
+        Builder b;
+        TemplateId a = b.tmpl("a", {"x"});
+        TemplateId c = b.tmpl("b", {"y"});
+        b.rule("r", {pat(a, {bind(0, 0)}), pat(c, {eqv(0, 0, op)})}, {}, 1);
+        Engine e(b.p, nullptr);
+        for (const Value& x : xs) e.assert_input(a, {x});
+        for (const Value& y : ys) e.assert_input(c, {y});
+        std::size_t want = 0;
+        for (const Value& x : xs)
+            for (const Value& y : ys) want += engine::constraint_holds(op, y, x) ? 1 : 0;
+        CHECK(e.pending().size() == want);
+    }
+}
+
 TEST_CASE("a fired activation is kept only while it holds logical support", "[engine][tms]") {
     Builder b;
     TemplateId n = b.tmpl("n", {"x"});
