@@ -179,7 +179,7 @@ void Agenda::after_removal(std::uint32_t g) {
         // Removed entries cost memory and comparisons until they go. Most groups lose
         // all their entries soon enough; one that keeps four times as many removed as
         // waiting is rebuilt from the waiting ones, a linear cost spread over them.
-        if (heap.size() - group.waiting <= 4 * group.waiting + 32) return;
+        if (heap.size() - group.waiting <= 4 * group.waiting + 8) return;
         std::erase_if(heap, [this](const Entry& e) {
             if (e.activation->queued) return false;
             removed_.push_back(e.activation);
