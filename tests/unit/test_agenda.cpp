@@ -144,14 +144,30 @@ TEST_CASE("agenda re-sorts its waiting activations for a new strategy", "[engine
     Pool pool;
     Agenda agenda(Strategy::Depth);
     std::vector<const Activation*> all;
+    std::vector<Activation*> removed;
     for (int i = 0; i < 300; ++i) {
         Activation& a = pool.storage.emplace_back();
         pool.fill(a);
         agenda.add(a);
-        all.push_back(&a);
+        // Every third one leaves again, so removed entries are still in the heaps.
+        if (i % 3 == 0) {
+            agenda.remove(a);
+            removed.push_back(&a);
+        } else {
+            all.push_back(&a);
+        }
     }
-    agenda.set_strategy(Strategy::Breadth);
+    for (Strategy s : {Strategy::Breadth, Strategy::Lex, Strategy::Mea, Strategy::Depth}) {
+        agenda.set_strategy(s);
+        CHECK(agenda.in_order() == expected_order(all, s));
+    }
     std::vector<const Activation*> popped;
     while (!agenda.empty()) popped.push_back(&agenda.pop());
-    CHECK(popped == expected_order(all, Strategy::Breadth));
+    CHECK(popped == expected_order(all, Strategy::Depth));
+    // The removed ones come back once, whichever strategy dropped their entries.
+    std::vector<Activation*> back;
+    agenda.reclaim(back);
+    std::sort(back.begin(), back.end());
+    std::sort(removed.begin(), removed.end());
+    CHECK(back == removed);
 }
