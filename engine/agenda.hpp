@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <deque>
 #include <span>
-#include <utility>
 #include <vector>
 
 namespace demarche::engine {

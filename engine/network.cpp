@@ -237,10 +237,9 @@ struct Network::Node {
     std::uint32_t spec = no_node;
 };
 
-/// One hash index of an alpha memory over some fields (the right key of its joins).
-/// A memory's facts by the hash of some fields (the key of a join reading it). A fact's
-/// place in its bucket is kept in the fact's own `alpha` list (see Fact::alpha), which
-/// costs no allocation of its own, unlike a map from fact to place.
+/// One hash index of an alpha memory over some fields (the right key of its joins). A
+/// fact's place in its bucket is kept in the fact's own `alpha` list (see Fact::alpha),
+/// which costs no allocation of its own, unlike a map from fact to place.
 struct AlphaIndex {
     std::vector<dsl::FieldIndex> fields;
     std::unordered_map<std::size_t, std::vector<Fact*>> buckets;
@@ -1032,7 +1031,7 @@ void Network::assert_fact(Fact& fact) {
 
 void Network::retract_fact(Fact& fact) {
     const std::vector<std::uint32_t>& places = fact.alpha;
-    for (std::size_t j = 0; j < places.size(); j += 1 + alphas_[places[j]].indexes.size()) {
+    for (std::size_t j = 0; j < places.size(); j = next_memory(places, j)) {
         const std::uint32_t m = places[j];
         std::vector<AlphaIndex>& indexes = alphas_[m].indexes;
         for (std::size_t i = 0; i < indexes.size(); ++i) {
@@ -1049,23 +1048,27 @@ void Network::retract_fact(Fact& fact) {
             if (moved != &fact) {
                 std::vector<std::uint32_t>& theirs = moved->alpha;
                 std::size_t k = 0;
-                while (theirs[k] != m) k += 1 + alphas_[theirs[k]].indexes.size();
+                while (theirs[k] != m) k = next_memory(theirs, k);
                 theirs[k + 1 + i] = pos;
             }
             if (bucket.empty()) index.buckets.erase(it);
         }
     }
     for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;
-    for (std::size_t j = 0; j < places.size(); j += 1 + alphas_[places[j]].indexes.size())
+    for (std::size_t j = 0; j < places.size(); j = next_memory(places, j))
         for (std::uint32_t s : alphas_[places[j]].successors)
             if (const Node& p = nodes_[nodes_[s].parent]; p.kind == NodeKind::Group && p.counting) uncount(s, &fact);
     fact.alpha.clear();
     while (fact.tokens) delete_token(fact.tokens);
 }
 
+std::size_t Network::next_memory(const std::vector<std::uint32_t>& places, std::size_t j) const {
+    return j + 1 + alphas_[places[j]].indexes.size();
+}
+
 std::vector<std::uint32_t> Network::memories_of(const Fact& fact) const {
     std::vector<std::uint32_t> out;
-    for (std::size_t j = 0; j < fact.alpha.size(); j += 1 + alphas_[fact.alpha[j]].indexes.size()) out.push_back(fact.alpha[j]);
+    for (std::size_t j = 0; j < fact.alpha.size(); j = next_memory(fact.alpha, j)) out.push_back(fact.alpha[j]);
     return out;
 }
 
