@@ -1062,6 +1062,21 @@ void Network::retract_fact(Fact& fact) {
     while (fact.tokens) delete_token(fact.tokens);
 }
 
+void Network::drop_match(Token& terminal) {
+    Token* up = terminal.parent;
+    delete_token(&terminal);
+    // A join or filter token in no memory is reachable only from its parent and its
+    // fact; once childless it is a match record nothing will read (closure: one per
+    // firing). Group tokens carry counts and stay.
+    while (up && !up->first_child) {
+        const Node& n = nodes_[up->node];
+        if ((n.kind != NodeKind::Join && n.kind != NodeKind::Filter) || n.keeps_memory) break;
+        Token* parent = up->parent;
+        delete_token(up);
+        up = parent;
+    }
+}
+
 std::size_t Network::next_memory(const std::vector<std::uint32_t>& places, std::size_t j) const {
     return j + 1 + alphas_[places[j]].indexes.size();
 }

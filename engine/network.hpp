@@ -87,9 +87,10 @@ public:
     /// Removes a fact from every memory and deletes every token built on it.
     void retract_fact(Fact& fact);
     /// Deletes a terminal token whose match the listener no longer needs (it reports
-    /// the unmatch as usual). The match does not come back: a terminal token is only
-    /// made when its parent is.
-    void drop_match(Token& terminal) { delete_token(&terminal); }
+    /// the unmatch as usual), and the partial matches above it that only led to it.
+    /// The match does not come back: a token is only made when its parent is, or when
+    /// a fact arrives.
+    void drop_match(Token& terminal);
 
     /// Depths of a spec's visible positions: its patterns and not/exists conditions.
     const std::vector<std::uint32_t>& positions(std::uint32_t spec) const { return positions_[spec]; }

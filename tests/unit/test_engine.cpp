@@ -325,6 +325,31 @@ TEST_CASE("a fired activation is kept only while it holds logical support", "[en
     CHECK(e.pending().empty());
 }
 
+TEST_CASE("a fired match that supports nothing keeps no tokens below the join memories", "[engine][tms]") {
+    Builder b;
+    TemplateId p = b.tmpl("p", {"x"});
+    TemplateId q = b.tmpl("q", {"x", "tag"});
+    TemplateId out = b.tmpl("out", {"x", "tag"});
+    b.rule("pair", {pat(p, {bind(0, 0)}), pat(q, {eqv(0, 0), bind(1, 1)})}, {assert_(out, {var(0), var(1)})}, 2);
+    Engine e(b.p, nullptr);
+    for (int i = 0; i < 50; ++i) {
+        e.assert_input(p, {num(i)});
+        e.assert_input(q, {num(i), sym("a")});
+    }
+    CHECK(e.fire(1000) == 50);
+    // The root and the 50 `p` tokens the join reads; the (p, q) and terminal tokens of
+    // the fired matches are gone.
+    CHECK(e.network().token_count() == 51);
+    // A new partner still joins and fires; retracting under fired matches is clean.
+    e.assert_input(q, {num(7), sym("b")});
+    CHECK(e.fire(1000) == 1);
+    FactId p7 = e.memory().find(p, std::vector<Value>{num(7)}, engine::WorkingMemory::hash_of(p, std::vector<Value>{num(7)}))->id;
+    e.retract(p7);
+    CHECK(e.network().token_count() == 50);
+    CHECK(e.memory().alive() == 50 + 51 - 1 + 51);
+    CHECK(e.pending().empty());
+}
+
 TEST_CASE("runtime errors name the rule", "[engine][errors]") {
     Builder b;
     TemplateId a = b.tmpl("a", {"x"});
