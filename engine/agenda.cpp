@@ -251,9 +251,7 @@ void Agenda::set_strategy(Strategy strategy) {
     if (strategy == strategy_) return;
     std::vector<Activation*> waiting;
     waiting.reserve(size_);
-    for (const Level& level : levels_)
-        for (std::uint32_t g : level.order)
-            for (const Entry& e : groups_[g].heap) (e.activation->queued ? waiting : removed_).push_back(e.activation);
+    each_entry([&](const Entry& e) { (e.activation->queued ? waiting : removed_).push_back(e.activation); });
     levels_.clear();
     groups_.clear();
     free_groups_.clear();
@@ -269,10 +267,9 @@ void Agenda::set_strategy(Strategy strategy) {
 std::vector<const Activation*> Agenda::in_order() const {
     std::vector<Entry> entries;
     entries.reserve(size_);
-    for (const Level& level : levels_)
-        for (std::uint32_t g : level.order)
-            for (const Entry& e : groups_[g].heap)
-                if (e.activation->queued) entries.push_back(e);
+    each_entry([&](const Entry& e) {
+        if (e.activation->queued) entries.push_back(e);
+    });
     std::sort(entries.begin(), entries.end(), [this](const Entry& x, const Entry& y) { return before(x, y); });
     std::vector<const Activation*> out;
     out.reserve(entries.size());

@@ -88,10 +88,10 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
 /// Removal is lazy. Most activations leave unfired, when a change undoes their match,
 /// and usually with the rest of their group (the alternatives a rule did not choose);
 /// a removed activation only stops counting, and its entry stays in the heap until the
-/// group empties, reaches the top, or holds more removed entries than waiting ones. So
-/// that an entry left behind still compares as it did, the agenda, not the caller,
-/// recycles removed activations: it hands them back through reclaim() once no entry
-/// refers to them.
+/// group empties, reaches the top, or holds over four times as many removed entries as
+/// waiting ones (plus 8). So that an entry left behind still compares as it did, the
+/// agenda, not the caller, recycles removed activations: it hands them back through
+/// reclaim() once no entry refers to them.
 class Agenda {
 public:
     explicit Agenda(Strategy strategy = Strategy::Depth) : strategy_{strategy} {}
@@ -154,9 +154,16 @@ private:
     std::uint32_t group_for(Level& level, std::uint64_t key, std::int64_t salience);
     /// Called when a group has lost a waiting activation: empties it when none is left
     /// (dropping it, and its level, at the ends), or sheds its removed entries once they
-    /// outnumber the waiting ones.
+    /// are over four times the waiting ones plus 8.
     void after_removal(std::uint32_t group);
     void compact(Level& level);
+    /// Calls `f` on every heap entry, waiting or removed.
+    template <typename F>
+    void each_entry(F&& f) const {
+        for (const Level& level : levels_)
+            for (std::uint32_t g : level.order)
+                for (const Entry& e : groups_[g].heap) f(e);
+    }
 
     /// True when `x` fires before `y`.
     bool before(const Entry& x, const Entry& y) const noexcept;
