@@ -140,8 +140,12 @@ std::vector<bool> changing_templates(const dsl::Program& program) {
 /// ones), the rule has no `where` test (a test evaluated on other partial matches could
 /// raise an error the written order never reaches; field comparisons cannot fail), and
 /// the patterns left in front still form a chain where each joins an earlier one on an
-/// equal value (so moving never creates a cross product that was not there). The
-/// matches, their activations and their order are the same in any join order.
+/// equal value (so moving never creates a cross product that was not there). A `not` or
+/// `exists` that joins no earlier pattern on an equal value (Waltz's `not junction(base_point:
+/// > ?bp)`) scans its whole alpha memory for every partial match and every partial match
+/// for each new fact: the patterns moved from in front of it stay in front of it, so that
+/// a phase fact keeps that scan to its phase. The matches, their activations and their
+/// order are the same in any join order.
 std::vector<std::size_t> join_order(const std::vector<dsl::Condition>& conds, const std::vector<bool>& changing) {
     using CK = dsl::Condition::Kind;
     std::vector<std::size_t> order(conds.size());
@@ -161,24 +165,32 @@ std::vector<std::size_t> join_order(const std::vector<dsl::Condition>& conds, co
     }
     std::vector<std::size_t> front;
     std::vector<dsl::VarSlot> bound;
+    auto joins = [&](const dsl::Pattern& p) {
+        return std::any_of(p.tests.begin(), p.tests.end(), [&](const dsl::FieldTest& t) {
+            if (t.kind != dsl::FieldTest::Kind::Compare || t.op != dsl::CompareOp::Eq) return false;
+            const auto* v = boost::variant2::get_if<dsl::VarRef>(&t.operands.at(0));
+            return v && std::find(bound.begin(), bound.end(), v->slot) != bound.end();
+        });
+    };
+    std::size_t kept = 0;  // moved patterns before this index are already in `front`
     for (std::size_t i = 0; i < conds.size(); ++i) {
         if (moves[i]) continue;
         if (conds[i].kind == CK::Pattern) {
-            const bool joins = std::any_of(conds[i].pattern.tests.begin(), conds[i].pattern.tests.end(), [&](const dsl::FieldTest& t) {
-                if (t.kind != dsl::FieldTest::Kind::Compare || t.op != dsl::CompareOp::Eq) return false;
-                const auto* v = boost::variant2::get_if<dsl::VarRef>(&t.operands.at(0));
-                return v && std::find(bound.begin(), bound.end(), v->slot) != bound.end();
-            });
-            if (!front.empty() && !joins) return order;
+            if (!front.empty() && !joins(conds[i].pattern)) return order;
             for (dsl::VarSlot v : binds_of(conds[i].pattern)) bound.push_back(v);
         } else if (front.empty()) {
             return order;  // a group would open the rule
+        } else if (std::none_of(conds[i].group.begin(), conds[i].group.end(), [&](const dsl::Condition& g) {
+                       return g.kind == CK::Pattern && joins(g.pattern);
+                   })) {
+            for (; kept < i; ++kept)
+                if (moves[kept]) front.push_back(kept);
         }
         front.push_back(i);
     }
-    if (front.size() == conds.size() || front.empty()) return order;
-    for (std::size_t i = 0; i < conds.size(); ++i)
-        if (moves[i]) front.push_back(i);
+    for (; kept < conds.size(); ++kept)
+        if (moves[kept]) front.push_back(kept);
+    if (front.empty() || std::is_sorted(front.begin(), front.end())) return order;
     return front;
 }
 
