@@ -863,6 +863,30 @@ bool Network::passes(const Node& n, const Token* t, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;  // of `t`; `f` (if any) sits at n.depth
     for (const JoinTest& jt : n.tests)
         if (!test_holds(jt.op, f->values[jt.field], value_at(t, depth, f, jt.left))) return false;
+    return (n.members.empty() && n.wheres.empty()) || passes_rest(n, t, f);
+}
+
+// Each read walks up the token's parent chain; a token that meets a whole bucket of
+// facts (a `not` on `>` meets its whole alpha memory) made the same walks once per fact.
+std::span<const Value* const> Network::read_left(const Node& n, const Token* t) const {
+    const std::uint32_t depth = n.depth - 1;
+    left_reads_.clear();
+    for (const KeyPart& p : n.left_key) left_reads_.push_back(&fact_at(t, depth, p.depth)->values[p.field]);
+    for (const JoinTest& jt : n.tests) left_reads_.push_back(&fact_at(t, depth, jt.left.depth)->values[jt.left.field]);
+    return left_reads_;
+}
+
+bool Network::passes_with(const Node& n, std::span<const Value* const> left, const Token* t, const Fact* f) const {
+    std::size_t k = 0;
+    for (dsl::FieldIndex field : n.right_key)
+        if (!same_value(*left[k++], f->values[field])) return false;
+    for (const JoinTest& jt : n.tests)
+        if (!test_holds(jt.op, f->values[jt.field], *left[k++])) return false;
+    return (n.members.empty() && n.wheres.empty()) || passes_rest(n, t, f);
+}
+
+bool Network::passes_rest(const Node& n, const Token* t, const Fact* f) const {
+    const std::uint32_t depth = n.depth - 1;
     for (const MemberTest& m : n.members) {
         const Value& v = f->values[m.field];
         bool found = std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return same_value(v, x); });
@@ -919,8 +943,9 @@ std::uint32_t Network::count_matches(const Node& body, const Token* owner) const
     auto it = index.buckets.find(owner->key_hash);
     if (it == index.buckets.end()) return 0;
     std::uint32_t count = 0;
+    const std::span<const Value* const> left = read_left(body, owner);
     for (const Fact* f : it->second)
-        if (same_key(body, owner, f) && passes(body, owner, f)) ++count;
+        if (passes_with(body, left, owner, f)) ++count;
     return count;
 }
 
@@ -947,9 +972,10 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         auto it = index.buckets.find(token->key_hash);
         if (it == index.buckets.end()) return;
         const std::vector<Fact*>& facts = it->second;
+        const std::span<const Value* const> left = read_left(n, token);
         for (std::size_t i = 0; i < facts.size(); ++i) {
             Fact* f = facts[i];
-            if (same_key(n, token, f) && passes(n, token, f)) join(n, id, token, f);
+            if (passes_with(n, left, token, f)) join(n, id, token, f);
         }
         return;
     }

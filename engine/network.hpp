@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <limits>
+#include <span>
 #include <unordered_map>
 #include <vector>
 
@@ -129,6 +130,13 @@ private:
     void right_activate(std::uint32_t node, Fact* fact);
     void join(Node& n, std::uint32_t id, Token* token, Fact* fact);
     bool passes(const Node& n, const Token* token, const Fact* fact) const;
+    /// The token values `n` compares with each fact: its left key, then its tests'
+    /// left operands (valid until the next call).
+    std::span<const Value* const> read_left(const Node& n, const Token* token) const;
+    /// same_key and passes, with the token's side read by read_left.
+    bool passes_with(const Node& n, std::span<const Value* const> left, const Token* token, const Fact* fact) const;
+    /// The member and where tests of passes.
+    bool passes_rest(const Node& n, const Token* token, const Fact* fact) const;
     Token* make_token(std::uint32_t node, Token* parent, Fact* fact);
     void schedule(std::uint32_t node, Token* token, bool group_ready = false);
     void drain(std::size_t mark);
@@ -164,6 +172,7 @@ private:
     };
     std::vector<Work> work_;
     std::vector<Token*> doomed_;  ///< tokens being deleted, parents below children
+    mutable std::vector<const Value*> left_reads_;  ///< read_left's result
 
     std::deque<Token> token_pool_;
     std::vector<Token*> free_tokens_;
