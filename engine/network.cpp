@@ -848,6 +848,12 @@ void Network::owner_count_changed(std::uint32_t group, Token* owner, bool added)
             schedule(g.out, owner);
     } else {
         if (--owner->count != 0 || !owner->ready) return;
+        // A counting group's count is only a lower bound (see Token::count): zero may
+        // hide matches it never counted.
+        if (g.counting && any_match(nodes_[g.sub], owner)) {
+            owner->count = 1;
+            return;
+        }
         if (g.negated) {
             // Reached from a deletion, outside any drain: propagate now.
             const std::size_t mark = work_.size();
@@ -938,15 +944,13 @@ bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
     return true;
 }
 
-std::uint32_t Network::count_matches(const Node& body, const Token* owner) const {
+bool Network::any_match(const Node& body, const Token* owner) const {
     const AlphaIndex& index = alphas_[body.alpha].indexes[body.alpha_index];
     auto it = index.buckets.find(owner->key_hash);
-    if (it == index.buckets.end()) return 0;
-    std::uint32_t count = 0;
+    if (it == index.buckets.end()) return false;
     const std::span<const Value* const> left = read_left(body, owner);
-    for (const Fact* f : it->second)
-        if (passes_with(body, left, owner, f)) ++count;
-    return count;
+    return std::any_of(it->second.begin(), it->second.end(),
+                       [&](const Fact* f) { return passes_with(body, left, owner, f); });
 }
 
 // A fact leaves the counts of the counting groups whose body join `body` it matched.
@@ -990,7 +994,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     case NodeKind::Group: {
         if (n.counting) {
             Token* g = make_token(id, token, nullptr);
-            g->count = count_matches(nodes_[n.sub], g);
+            g->count = any_match(nodes_[n.sub], g) ? 1 : 0;
             g->ready = true;
             if (n.negated ? g->count == 0 : g->count > 0) schedule(n.out, g);
             return;
@@ -1019,7 +1023,9 @@ void Network::right_activate(std::uint32_t id, Fact* f) {
     const bool counting = parent.kind == NodeKind::Group && parent.counting;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Token* t = tokens[i];
-        if (t->dying || !same_key(n, t, f) || !passes(n, t, f)) continue;
+        // One more match leaves a counting group token that already has one unchanged,
+        // and its count may stay a lower bound.
+        if (t->dying || (counting && t->count > 0) || !same_key(n, t, f) || !passes(n, t, f)) continue;
         if (counting)
             owner_count_changed(n.parent, t, true);
         else

@@ -27,7 +27,12 @@ struct Token {
     Token* parent = nullptr;
     Fact* fact = nullptr;  ///< null for levels that add no fact (not/exists, filters)
     std::uint32_t node = no_node;
-    std::uint32_t count = 0;  ///< group tokens: number of matches of the group's body
+    /// Group tokens: number of matches of the group's body. For a counting group, a
+    /// lower bound that is zero only when nothing matches: the first match is enough
+    /// when the token is made (a `not` on `>` stops there instead of checking every
+    /// fact), later matches are not counted once there is one, and a count that falls
+    /// to zero looks again before it counts as zero.
+    std::uint32_t count = 0;
     bool dying = false;       ///< being deleted: nothing may extend it or react to it
     bool ready = false;       ///< group tokens: the body has been evaluated once
     Token* first_child = nullptr;
@@ -145,7 +150,8 @@ private:
     void delete_main_children(const Node& group, Token* owner);
     void group_count_changed(std::uint32_t partner, Token* token, bool added);
     void owner_count_changed(std::uint32_t group, Token* owner, bool added);
-    std::uint32_t count_matches(const Node& body, const Token* owner) const;
+    /// Whether some fact in the alpha index matches a counting group's body for `owner`.
+    bool any_match(const Node& body, const Token* owner) const;
     void uncount(std::uint32_t body, const Fact* fact);
     bool same_key(const Node& join, const Token* token, const Fact* fact) const;
     std::size_t key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const;
