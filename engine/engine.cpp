@@ -124,6 +124,14 @@ void Engine::retract_fact(Fact& f, ChangeOrigin origin) {
     wm_.remove(f);
     if (observer_ && observer_->wants(EventKind::Retract)) observer_->on_retract(view(f, origin));
     network_.retract_fact(f);
+    retracted_.push_back(&f);
+}
+
+// A long run that modifies facts would otherwise keep every version's values (Waltz 800
+// cubes: 19 MiB of them for 24,000 facts alive at the end).
+void Engine::reclaim_retracted() {
+    for (Fact* f : retracted_) wm_.reclaim(*f);
+    retracted_.clear();
 }
 
 // Facts that lost their last logical support are retracted once the change that
@@ -134,6 +142,9 @@ void Engine::settle() {
         unsupported_.pop_front();
         if (f && f->alive && f->support == 0 && !f->unconditional) retract_fact(*f, ChangeOrigin::Support);
     }
+    // A firing's later actions may read the facts its earlier ones retracted; fire()
+    // reclaims them when the firing is over.
+    if (!firing_) reclaim_retracted();
 }
 
 FactId Engine::assert_input(dsl::TemplateId tmpl, std::vector<Value> values) {
@@ -282,6 +293,7 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
             throw;
         }
         firing_ = nullptr;
+        reclaim_retracted();
         // A fired activation stays only to hold the facts it supports logically; one
         // that supports nothing is recycled now (closure 8,000: 2.6M of them), with its
         // terminal token, which nothing reads any more.

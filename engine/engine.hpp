@@ -91,6 +91,8 @@ private:
     Fact* assert_added(Fact& added, bool derived, Activation* support);
     void retract_fact(Fact& fact, ChangeOrigin origin);
     void settle();
+    /// Gives back the values of the facts retracted since the last call.
+    void reclaim_retracted();
     void fire_one(Activation& a);
     void release(Activation& a);
 
@@ -131,6 +133,8 @@ private:
     /// Per spec and token depth, the condition position whose fact that level adds, or -1.
     std::vector<std::vector<std::int32_t>> slots_;
     std::deque<FactId> unsupported_;
+    /// Retracted facts whose values the firing or change in progress may still read.
+    std::vector<Fact*> retracted_;
     std::vector<std::string> output_;
     bool halted_ = false;
     bool started_ = false;

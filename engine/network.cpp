@@ -1102,7 +1102,7 @@ void Network::retract_fact(Fact& fact) {
     for (std::size_t j = 0; j < places.size(); j = next_memory(places, j))
         for (std::uint32_t s : alphas_[places[j]].successors)
             if (const Node& p = nodes_[nodes_[s].parent]; p.kind == NodeKind::Group && p.counting) uncount(s, &fact);
-    fact.alpha.clear();
+    std::vector<std::uint32_t>().swap(fact.alpha);  // a retracted fact never enters a memory again
     while (fact.tokens) delete_token(fact.tokens);
 }
 

@@ -27,6 +27,12 @@ bool same_fact(const Fact& f, dsl::TemplateId tmpl, std::span<const Value> value
 
 std::span<const Value> ValueStore::add(std::span<Value> values) {
     const std::size_t n = values.size();
+    if (n < free_.size() && !free_[n].empty()) {
+        Value* place = free_[n].back();
+        free_[n].pop_back();
+        std::move(values.begin(), values.end(), place);
+        return {place, n};
+    }
     if (blocks_.empty() || blocks_.back().capacity() - blocks_.back().size() < n) {
         // A fact wider than a block gets a block of its own size.
         blocks_.emplace_back().reserve(std::max(n, block_size));
@@ -36,6 +42,22 @@ std::span<const Value> ValueStore::add(std::span<Value> values) {
     const std::size_t first = block.size();
     block.insert(block.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
     return {block.data() + first, n};
+}
+
+void ValueStore::release(std::span<const Value> values) {
+    const std::size_t n = values.size();
+    if (n == 0) return;
+    // The store owns the values; the span is const only for the facts that read them.
+    auto* place = const_cast<Value*>(values.data());
+    std::fill_n(place, n, Value(false));
+    if (free_.size() <= n) free_.resize(n + 1);
+    free_[n].push_back(place);
+}
+
+std::size_t ValueStore::capacity() const noexcept {
+    std::size_t n = 0;
+    for (const std::vector<Value>& block : blocks_) n += block.capacity();
+    return n;
 }
 
 Fact* FactIndex::find(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) const {
@@ -89,7 +111,9 @@ std::size_t WorkingMemory::hash_of(dsl::TemplateId tmpl, std::span<const Value> 
 }
 
 Fact& WorkingMemory::add(dsl::TemplateId tmpl, std::span<Value> values, std::size_t hash) {
-    return add_borrowed(tmpl, store_.add(values), hash);
+    Fact& f = add_borrowed(tmpl, store_.add(values), hash);
+    f.stored = true;
+    return f;
 }
 
 Fact& WorkingMemory::add_borrowed(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) {
@@ -108,6 +132,13 @@ void WorkingMemory::remove(Fact& fact) {
     fact.alive = false;
     --alive_;
     index_.erase(fact);
+}
+
+void WorkingMemory::reclaim(Fact& fact) {
+    if (fact.alive) return;
+    if (fact.stored) store_.release(fact.values);
+    fact.stored = false;
+    fact.values = {};
 }
 
 }  // namespace demarche::engine

@@ -16,8 +16,10 @@ namespace demarche::engine {
 using FactId = std::uint64_t;
 struct Token;
 
-/// One fact. Facts are never freed during a session (a retracted fact keeps its values,
-/// so an activation that retracted a fact can still read it), and never move.
+/// One fact. Facts never move and their records stay for the whole session (ids index
+/// them); a retracted fact keeps its values until the firing or change that retracted it
+/// is over (its later actions may still read them), then gives them back
+/// (WorkingMemory::reclaim) and has no values.
 struct Fact {
     FactId id = 0;
     /// One per field, in template order. Owned by the working memory's value store, or
@@ -33,19 +35,27 @@ struct Fact {
     bool alive = true;
     bool derived = false;        ///< asserted by a rule
     bool unconditional = false;  ///< asserted without `logical`: truth maintenance keeps it
+    bool stored = false;         ///< `values` live in the working memory's value store
 };
 
-/// Append-only storage for the values of facts: values are moved into large blocks, so a
-/// fact costs no allocation of its own, and never move, so spans into it stay valid.
+/// Storage for the values of facts: values are moved into large blocks, so a fact costs
+/// no allocation of its own, and never move, so spans into it stay valid until they are
+/// released. A released place goes to the next fact with as many values.
 class ValueStore {
 public:
     /// Moves the elements of `values` into the store (the caller keeps the moved-from
-    /// buffer to reuse); the span returned stays valid for the store's lifetime.
+    /// buffer to reuse); the span returned stays valid until it is released.
     std::span<const Value> add(std::span<Value> values);
+    /// Takes back values that `add` returned: they are cleared at once (a string gives
+    /// back its memory) and their place is reused.
+    void release(std::span<const Value> values);
+    /// How many values the store has room for, in use or not.
+    std::size_t capacity() const noexcept;
 
 private:
     static constexpr std::size_t block_size = 4096;
     std::vector<std::vector<Value>> blocks_;  // each filled up to its first reserve()
+    std::vector<std::vector<Value*>> free_;   // released places, by number of values
 };
 
 /// The live facts by (template, values): open addressing with linear probing over
@@ -93,6 +103,8 @@ public:
 
     /// Marks a fact retracted and drops it from the duplicate index.
     void remove(Fact& fact);
+    /// Gives back the values of a retracted fact that nothing will read any more.
+    void reclaim(Fact& fact);
 
     /// The fact with id `id`, alive or not; null for an id never given.
     Fact* get(FactId id) {
@@ -104,6 +116,9 @@ public:
     /// Number of ids handed out so far (alive or not).
     std::size_t issued() const noexcept { return facts_.size(); }
     std::size_t alive() const noexcept { return alive_; }
+    /// Room for values in the value store (the values of facts asserted by rules or
+    /// through the Session).
+    std::size_t value_capacity() const noexcept { return store_.capacity(); }
 
 private:
     std::deque<Fact> facts_;  // facts_[id - 1]
