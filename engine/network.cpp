@@ -1057,6 +1057,9 @@ void Network::assert_fact(Fact& fact) {
         const std::uint32_t m = k == keyed.size() || (u != ta.unkeyed.end() && *u < keyed[k]) ? *u++ : keyed[k++];
         AlphaMemory& a = alphas_[m];
         if (!ta.passes(a, fact, now)) continue;
+        // Grown by exactly one memory's entries: most facts enter one or two memories,
+        // and doubling from one entry cost up to three allocations a fact.
+        fact.alpha.reserve(fact.alpha.size() + 1 + a.indexes.size());
         fact.alpha.push_back(m);
         for (AlphaIndex& index : a.indexes) {
             std::size_t h = hash_seed;
