@@ -33,6 +33,13 @@ public:
         return f->values[b.field];
     }
 
+    const Value* stored(dsl::VarSlot slot) const noexcept override {
+        if (slot >= bindings_.size()) return nullptr;
+        const Binding& b = bindings_[slot];
+        if (!b.bound || b.whole_fact || b.depth >= chain_.size() || !chain_[b.depth]) return nullptr;
+        return &chain_[b.depth]->values[b.field];
+    }
+
 private:
     const std::vector<Binding>& bindings_;
     const std::vector<const Fact*>& chain_;

@@ -23,6 +23,12 @@ struct EvalError {
 class VariableSource {
 public:
     virtual Value value(dsl::VarSlot slot) const = 0;
+    /// The value of `slot` where it is kept (a field of a fact), to be read without a
+    /// copy; null when it is not kept anywhere (the source makes it, or cannot find it).
+    virtual const Value* stored(dsl::VarSlot slot) const noexcept {
+        (void)slot;
+        return nullptr;
+    }
 
 protected:
     ~VariableSource() = default;

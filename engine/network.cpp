@@ -367,6 +367,14 @@ public:
         return f->values[b.field];
     }
 
+    const Value* stored(dsl::VarSlot slot) const noexcept override {
+        if (slot >= bindings_.size()) return nullptr;
+        const Binding& b = bindings_[slot];
+        if (b.whole_fact) return nullptr;
+        const Fact* f = b.depth == depth_ + 1 ? candidate_ : Network::fact_at(token_, depth_, b.depth);
+        return f ? &f->values[b.field] : nullptr;
+    }
+
 private:
     const std::vector<Binding>& bindings_;
     const Token* token_;

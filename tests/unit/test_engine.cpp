@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 
 using namespace demarche;
@@ -427,6 +428,70 @@ TEST_CASE("expressions follow the contract's value rules", "[engine][expr]") {
     CHECK_THROWS_AS(eval(bin(BinaryOp::Mod, lit(num(1)), lit(num(0)))), engine::EvalError);
     CHECK_THROWS_AS(eval(call(Builtin::Abs, {lit(num(std::numeric_limits<std::int64_t>::min()))})),
                     engine::EvalError);
+}
+
+TEST_CASE("integer expressions give what the general evaluation gives, errors included", "[engine][expr]") {
+    // The evaluator computes expressions over ints without building values when it can
+    // read its variables in place (VariableSource::stored), and falls back otherwise.
+    // The same random expressions with and without `stored`, so with and without that
+    // fast path, must agree on every value and every error.
+    const std::vector<Value> slots = {num(3), num(-7), num(std::numeric_limits<std::int64_t>::max()),
+                                      num(std::numeric_limits<std::int64_t>::min()), Value(2.5), num(0),
+                                      Value(std::string("s")), Value(true)};
+    struct Plain : engine::VariableSource {
+        explicit Plain(const std::vector<Value>& v) : values(v) {}
+        Value value(VarSlot s) const override { return values.at(s); }
+        const std::vector<Value>& values;
+    };
+    struct InPlace final : Plain {
+        using Plain::Plain;
+        const Value* stored(VarSlot s) const noexcept override { return &values[s]; }
+    };
+    const Plain plain(slots);
+    const InPlace in_place(slots);
+    std::uint32_t state = 2024;
+    auto next = [&](std::uint32_t n) {
+        state = state * 1103515245u + 12345u;
+        return (state >> 16) % n;
+    };
+    const BinaryOp ops[] = {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Mod,
+                            BinaryOp::Eq,  BinaryOp::Ne,  BinaryOp::Lt,  BinaryOp::Le,  BinaryOp::Gt,
+                            BinaryOp::Ge,  BinaryOp::And, BinaryOp::Or};
+    std::function<Expr(int)> make = [&](int depth) -> Expr {
+        const std::uint32_t pick = depth == 0 ? next(2) : next(6);
+        if (pick == 0) return var(static_cast<VarSlot>(next(static_cast<std::uint32_t>(slots.size()))));
+        if (pick == 1) {
+            const std::int64_t literals[] = {0, 1, -1, 2, 10000, std::numeric_limits<std::int64_t>::min()};
+            return lit(num(literals[next(6)]));
+        }
+        if (pick == 2) {
+            Expr e;
+            e.kind = Expr::Kind::Unary;
+            e.unary = next(2) ? dsl::UnaryOp::Neg : dsl::UnaryOp::Not;
+            e.args.push_back(make(depth - 1));
+            return e;
+        }
+        return bin(ops[next(13)], make(depth - 1), make(depth - 1));
+    };
+    auto outcome = [](const Expr& e, const engine::VariableSource& vars, bool test) -> std::string {
+        try {
+            if (test) return engine::evaluate_test(e, vars) ? "true" : "false";
+            return to_source(engine::evaluate(e, vars));
+        } catch (const engine::EvalError& err) {
+            return "error: " + err.message;
+        }
+    };
+    int fast = 0;
+    for (int i = 0; i < 3000; ++i) {
+        const Expr e = make(1 + static_cast<int>(next(3)));
+        for (bool test : {false, true}) {
+            const std::string want = outcome(e, plain, test);
+            INFO("expression " << i << (test ? " as a test" : ""));
+            REQUIRE(outcome(e, in_place, test) == want);
+            fast += want.rfind("error", 0) != 0;
+        }
+    }
+    CHECK(fast > 1000);  // the sample is not all errors
 }
 
 TEST_CASE("rules share alpha memories and join prefixes", "[engine][rete][sharing]") {
