@@ -31,7 +31,10 @@ std::vector<InitialFact> read_facts_file(const Program& program, const SourceFil
 /// Reads a JSON fact file: an array of `{"template": NAME, "slots": {FIELD: VALUE}}`.
 /// JSON strings become symbols or strings as the field's type says (an `any` field
 /// takes a string). Every problem is reported with its line and column in the file.
+/// A fact written the usual way is read straight into values; any other is read as a
+/// JSON tree first, which reports its problems. `plain_first` false reads every fact
+/// the second way: the results are the same, which tests and the fuzzer check.
 std::vector<InitialFact> read_json_facts(const Program& program, const SourceFile& file,
-                                         Diagnostics& diags);
+                                         Diagnostics& diags, bool plain_first = true);
 
 }  // namespace demarche::dsl

@@ -20,22 +20,38 @@ namespace {
 /// the bound keeps hostile input from exhausting the stack.
 constexpr unsigned max_json_depth = 64;
 
-struct JsonValue;
+/// The text of a string or number: a view into the file when it needed no decoding (a
+/// number's lexeme, a string without escapes), which costs no allocation.
+class JsonText {
+public:
+    JsonText() = default;
+    explicit JsonText(std::string_view source) : source_(source) {}
+    explicit JsonText(std::string decoded) : decoded_(std::move(decoded)), is_decoded_(true) {}
+    std::string_view view() const noexcept { return is_decoded_ ? std::string_view(decoded_) : source_; }
+    std::string str() const { return std::string(view()); }
 
-struct JsonMember {
-    std::string key;
-    SourceRange key_range;
-    std::unique_ptr<JsonValue> value;
+private:
+    std::string_view source_;
+    std::string decoded_;
+    bool is_decoded_ = false;
 };
+
+struct JsonMember;
 
 struct JsonValue {
     enum class Type { Null, Bool, Number, String, Array, Object };
     Type type = Type::Null;
     SourceRange range;
     bool boolean = false;
-    std::string text;  ///< String: the decoded text; Number: the lexeme
+    JsonText text;  ///< String: the decoded text; Number: the lexeme
     std::vector<JsonValue> items;
     std::vector<JsonMember> members;
+};
+
+struct JsonMember {
+    JsonText key;
+    SourceRange key_range;
+    JsonValue value;
 };
 
 struct JsonSyntaxError {
@@ -67,6 +83,52 @@ public:
     }
 
     [[noreturn]] void fail(std::string message) const { throw JsonSyntaxError{pos(), std::move(message)}; }
+    void rewind(std::uint32_t to) { pos_ = to; }
+
+    /// Reads a fact written in the usual way, `{"template": NAME, "slots": {FIELD: SCALAR,
+    /// ...}}`, that checks without a problem, straight into `out`, without building its
+    /// JSON tree. Returns false as soon as anything is otherwise (another key order, an
+    /// escape in a name, a nested value, a value the field does not take, a missing
+    /// field...); the caller then rewinds and reads the element in full, which reports
+    /// what is wrong. Either way the fact is the same.
+    bool plain_fact(const Program& program, InitialFact& out) {
+        skip_space();
+        const std::uint32_t begin = pos();
+        if (!accept('{') || !plain_key("template")) return false;
+        const std::optional<std::string_view> name = plain_string();
+        if (!name) return false;
+        if (last_template_ == nullptr || last_template_->name != *name) {
+            last_template_ = program.find_template(*name);
+            if (last_template_ == nullptr) return false;
+        }
+        const Template& tmpl = *last_template_;
+        const std::size_t n = tmpl.fields.size();
+        given_.assign(n, false);
+        out.tmpl = tmpl.id;
+        out.values.assign(n, Value(false));
+        if (accept(',')) {
+            if (!plain_key("slots") || !accept('{')) return false;
+            if (!accept('}')) {
+                do {
+                    const std::optional<std::string_view> key = plain_string();
+                    if (!key || !accept(':')) return false;
+                    const std::optional<FieldIndex> f = tmpl.field_index(*key);
+                    if (!f || given_[*f]) return false;
+                    given_[*f] = true;
+                    if (!plain_scalar(tmpl.fields[*f], out.values[*f])) return false;
+                } while (accept(','));
+                if (!accept('}')) return false;
+            }
+        }
+        if (!accept('}')) return false;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (given_[i]) continue;
+            if (!tmpl.fields[i].default_value) return false;
+            out.values[i] = *tmpl.fields[i].default_value;
+        }
+        out.range = range(begin, pos());
+        return true;
+    }
 
     JsonValue value(unsigned depth) {
         skip_space();
@@ -91,13 +153,12 @@ public:
                 do {
                     skip_space();
                     if (peek() != '"') fail("expected a string key in object");
-                    JsonMember m;
+                    JsonMember& m = v.members.emplace_back();
                     const std::uint32_t key_begin = pos();
                     m.key = string();
                     m.key_range = range(key_begin, pos());
                     if (!accept(':')) fail("expected ':' after object key");
-                    m.value = std::make_unique<JsonValue>(value(depth + 1));
-                    v.members.push_back(std::move(m));
+                    m.value = value(depth + 1);
                 } while (accept(','));
                 if (!accept('}')) fail("expected ',' or '}' in object");
             }
@@ -122,6 +183,62 @@ public:
     }
 
 private:
+    /// A string without escapes or control characters, as a view into the file.
+    std::optional<std::string_view> plain_string() {
+        skip_space();
+        if (peek() != '"') return std::nullopt;
+        std::size_t stop = pos_ + 1;
+        while (stop < text_.size() && text_[stop] != '"' && text_[stop] != '\\' &&
+               static_cast<unsigned char>(text_[stop]) >= 0x20)
+            ++stop;
+        if (stop >= text_.size() || text_[stop] != '"') return std::nullopt;
+        const std::string_view s = text_.substr(pos_ + 1, stop - pos_ - 1);
+        pos_ = stop + 1;
+        return s;
+    }
+
+    bool plain_key(std::string_view key) {
+        const std::optional<std::string_view> k = plain_string();
+        return k && *k == key && accept(':');
+    }
+
+    /// A string, number or boolean that `field` takes, as json_to_value would store it.
+    bool plain_scalar(const Field& field, Value& out) {
+        skip_space();
+        const char c = peek();
+        if (c == '"') {
+            const std::optional<std::string_view> s = plain_string();
+            if (!s) return false;
+            if (field.type == FieldType::Symbol)
+                out = Symbol::intern(*s);
+            else
+                out = std::string(*s);
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const JsonText text = number();
+            const std::string_view lexeme = text.view();
+            const char* first = lexeme.data();
+            const char* last = first + lexeme.size();
+            if (lexeme.find_first_of(".eE") == std::string_view::npos && field.type != FieldType::Float) {
+                std::int64_t i = 0;
+                if (std::from_chars(first, last, i).ec != std::errc{}) return false;
+                out = i;
+            } else {
+                double d = 0;
+                if (std::from_chars(first, last, d).ec != std::errc{}) return false;
+                out = d;
+            }
+        } else if (word("true")) {
+            out = true;
+        } else if (word("false")) {
+            out = false;
+        } else {
+            return false;
+        }
+        // A number for a float field was read as a double, so a value the field
+        // accepts needs no conversion (fit_value's int to float).
+        return accepts(field.type, kind_of(out));
+    }
+
     bool word(std::string_view w) {
         if (text_.substr(pos_, w.size()) != w) return false;
         pos_ += w.size();
@@ -134,7 +251,7 @@ private:
         return pos_ > start;
     }
 
-    std::string number() {
+    JsonText number() {
         const std::size_t start = pos_;
         if (peek() == '-') ++pos_;
         if (peek() == '0')
@@ -150,7 +267,7 @@ private:
             if (peek() == '+' || peek() == '-') ++pos_;
             if (!digits()) fail("expected digits in number exponent");
         }
-        return std::string(text_.substr(start, pos_ - start));
+        return JsonText(text_.substr(start, pos_ - start));
     }
 
     unsigned hex4() {
@@ -190,15 +307,25 @@ private:
         }
     }
 
-    std::string string() {
+    JsonText string() {
         ++pos_;  // the opening quote
+        // Most strings hold no escape: they are read as views into the file.
+        const std::size_t start = pos_;
+        std::size_t stop = start;
+        while (stop < text_.size() && text_[stop] != '"' && text_[stop] != '\\' &&
+               static_cast<unsigned char>(text_[stop]) >= 0x20)
+            ++stop;
+        if (stop < text_.size() && text_[stop] == '"') {
+            pos_ = stop + 1;
+            return JsonText(text_.substr(start, stop - start));
+        }
         std::string out;
         for (;;) {
             if (at_end()) fail("unterminated string");
             const char c = text_[pos_];
             if (c == '"') {
                 ++pos_;
-                return out;
+                return JsonText(std::move(out));
             }
             if (static_cast<unsigned char>(c) < 0x20)
                 fail("control character in string; write it as an escape");
@@ -263,6 +390,10 @@ private:
     const SourceFile& file_;
     std::string_view text_;
     std::size_t pos_ = 0;
+    // plain_fact's memory: the last template named (files name one template again and
+    // again) and which fields a fact gave.
+    const Template* last_template_ = nullptr;
+    std::vector<bool> given_;
 };
 
 /// Turns one JSON element into the value stored in `field`, or reports why it cannot be.
@@ -286,25 +417,26 @@ std::optional<Value> json_to_value(const Template& tmpl, FieldIndex f, const Jso
             break;
         case JsonValue::Type::String:
             if (field.type == FieldType::Symbol)
-                value = Symbol::intern(v.text);
+                value = Symbol::intern(v.text.view());
             else
-                value = v.text;
+                value = v.text.str();
             break;
         case JsonValue::Type::Number: {
-            const char* first = v.text.data();
-            const char* last = first + v.text.size();
-            const bool integral = v.text.find_first_of(".eE") == std::string::npos;
+            const std::string_view lexeme = v.text.view();
+            const char* first = lexeme.data();
+            const char* last = first + lexeme.size();
+            const bool integral = lexeme.find_first_of(".eE") == std::string_view::npos;
             if (integral && field.type != FieldType::Float) {
                 std::int64_t i = 0;
                 if (std::from_chars(first, last, i).ec != std::errc{}) {
-                    diags.error(v.range, "number " + v.text + " is out of the int64 range");
+                    diags.error(v.range, "number " + v.text.str() + " is out of the int64 range");
                     return std::nullopt;
                 }
                 value = i;
             } else {
                 double d = 0;
                 if (std::from_chars(first, last, d).ec != std::errc{}) {
-                    diags.error(v.range, "number " + v.text + " is out of the float range");
+                    diags.error(v.range, "number " + v.text.str() + " is out of the float range");
                     return std::nullopt;
                 }
                 value = d;
@@ -327,16 +459,17 @@ std::optional<InitialFact> json_fact(const Program& program, const JsonValue& v,
     // fields would most likely be the misspelt key's.
     bool shape_ok = true;
     for (const JsonMember& m : v.members) {
-        const JsonValue** target = m.key == "template" ? &name : m.key == "slots" ? &slots : nullptr;
+        const std::string_view key = m.key.view();
+        const JsonValue** target = key == "template" ? &name : key == "slots" ? &slots : nullptr;
         if (target == nullptr) {
             diags.error(m.key_range,
-                        "unexpected key \"" + m.key + "\" in a fact; a fact has \"template\" and \"slots\"");
+                        "unexpected key \"" + m.key.str() + "\" in a fact; a fact has \"template\" and \"slots\"");
             shape_ok = false;
         } else if (*target != nullptr) {
-            diags.error(m.key_range, "key \"" + m.key + "\" is given twice");
+            diags.error(m.key_range, "key \"" + m.key.str() + "\" is given twice");
             shape_ok = false;
         } else {
-            *target = m.value.get();
+            *target = &m.value;
         }
     }
     if (name == nullptr) {
@@ -351,7 +484,7 @@ std::optional<InitialFact> json_fact(const Program& program, const JsonValue& v,
         diags.error(slots->range, "\"slots\" must be an object {FIELD: VALUE, ...}");
         return std::nullopt;
     }
-    const Template* tmpl = detail::lookup_template(program, name->text, name->range, diags);
+    const Template* tmpl = detail::lookup_template(program, name->text.view(), name->range, diags);
     if (tmpl == nullptr) return std::nullopt;
 
     bool ok = shape_ok;
@@ -359,20 +492,20 @@ std::optional<InitialFact> json_fact(const Program& program, const JsonValue& v,
     std::vector<const JsonMember*> given(tmpl->fields.size(), nullptr);
     if (slots != nullptr) {
         for (const JsonMember& m : slots->members) {
-            const auto f = tmpl->field_index(m.key);
+            const auto f = tmpl->field_index(m.key.view());
             if (!f) {
-                detail::report_unknown_field(*tmpl, m.key, m.key_range, diags);
+                detail::report_unknown_field(*tmpl, m.key.view(), m.key_range, diags);
                 ok = false;
                 continue;
             }
             if (const JsonMember* first = given[*f]) {
-                Diagnostic& d = diags.error(m.key_range, "field '" + m.key + "' is given twice");
+                Diagnostic& d = diags.error(m.key_range, "field '" + m.key.str() + "' is given twice");
                 diags.note(d, first->key_range, "first given here");
                 ok = false;
                 continue;
             }
             given[*f] = &m;
-            values[*f] = json_to_value(*tmpl, *f, *m.value, diags);
+            values[*f] = json_to_value(*tmpl, *f, m.value, diags);
             if (!values[*f]) ok = false;
         }
     }
@@ -392,7 +525,8 @@ std::optional<InitialFact> json_fact(const Program& program, const JsonValue& v,
 
 }  // namespace
 
-std::vector<InitialFact> read_json_facts(const Program& program, const SourceFile& file, Diagnostics& diags) {
+std::vector<InitialFact> read_json_facts(const Program& program, const SourceFile& file, Diagnostics& diags,
+                                         bool plain_first) {
     std::vector<InitialFact> facts;
     JsonReader reader(file);
     try {
@@ -406,7 +540,21 @@ std::vector<InitialFact> read_json_facts(const Program& program, const SourceFil
             return facts;
         }
         if (!reader.accept(']')) {
+            InitialFact plain;
             do {
+                reader.skip_space();
+                const std::uint32_t element = reader.pos();
+                bool read = false;
+                try {
+                    read = plain_first && reader.plain_fact(program, plain);
+                } catch (const JsonSyntaxError&) {
+                    read = false;  // reported by the full reading below
+                }
+                if (read) {
+                    facts.push_back(std::move(plain));
+                    continue;
+                }
+                reader.rewind(element);
                 const JsonValue v = reader.value(2);
                 if (auto fact = json_fact(program, v, diags)) facts.push_back(std::move(*fact));
             } while (reader.accept(','));

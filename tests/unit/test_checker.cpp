@@ -290,9 +290,9 @@ struct JsonFixture {
         program = std::move(*p);
     }
 
-    std::vector<InitialFact> read(std::string text) {
+    std::vector<InitialFact> read(std::string text, bool plain_first = true) {
         const FileId id = sources->add("in.json", std::move(text));
-        return read_json_facts(program, sources->file(id), diags);
+        return read_json_facts(program, sources->file(id), diags, plain_first);
     }
 
     /// "line:column: message" for each diagnostic.
@@ -384,6 +384,56 @@ TEST_CASE("JSON fact problems are reported at their element", "[json]") {
         auto facts = fx.read(c.json);
         CHECK(fx.where() == c.expected);
         CHECK(facts.empty());
+    }
+}
+
+TEST_CASE("JSON facts read straight into values are the facts read as JSON trees", "[json]") {
+    // read_json_facts reads a fact written the usual way without building its tree and
+    // falls back to the tree for anything else; both must give the same facts, ranges
+    // and diagnostics, for facts that take either way and for each way out of the first.
+    const std::vector<std::string> inputs{
+        R"([{"template": "person", "slots": {"name": "ann", "nick": "A", "age": 41, "score": 2, "ok": true, "extra": "x"}}])",
+        R"([ {"template":"person","slots":{"name":"b"}} , {"template": "person"} ,{"template": "person", "slots": {}}])",
+        R"([{"template": "person", "slots": {"name": "a\u00e9", "nick": "tab\there"}}])",
+        R"([{"template": "per\u0073on", "slots": {"name": "a"}}])",
+        R"([{"slots": {"name": "a"}, "template": "person"}])",
+        R"([{"template": "person", "slots": {"n\u0061me": "a"}}])",
+        R"([{"template": "person", "slots": {"name": "a", "score": -0, "age": -0, "extra": 1e2}}])",
+        R"([{"template": "person", "slots": {"name": "a", "score": 1e400}}])",
+        R"([{"template": "person", "slots": {"name": "a", "age": 9223372036854775807, "extra": -9223372036854775808}}])",
+        R"([{"template": "person", "slots": {"name": "a", "age": 9223372036854775808}}])",
+        R"([{"template": "person", "slots": {"name": "a", "age": 1.0}}])",
+        R"([{"template": "person", "slots": {"name": "a", "ok": false, "extra": true}}])",
+        R"([{"template": "person", "slots": {"name": "a", "extra": [1]}}])",
+        R"([{"template": "person", "slots": {"name": "a", "extra": null}}])",
+        R"([{"template": "person", "slots": {"name": "a", "name": "b"}}])",
+        R"([{"template": "person", "slots": {"nme": "a"}}])",
+        R"([{"template": "persn", "slots": {"name": "a"}}])",
+        R"([{"template": "person", "slots": {"age": 3}}])",
+        R"([{"template": "person", "slots": {"name": "a"}, "extra": 1}])",
+        R"([{"template": "person", "slots": {"name": 01}}])",
+        R"([{"template": "person", "slots": {"name": "a", "age": -}}])",
+        R"([{"template": "person", "slots": {"name": "a"}}, {"template": "person", "slots": {"name": "a\q"}}])",
+        R"([{"template": "person", "slots": {"name": "a"})",
+        "[{\"template\": \"person\", \"slots\": {\"name\": \"a\x01\"}}]",
+        "[\r\n\t{\"template\"\t:\r\n\"person\" ,\"slots\" :{ \"name\" :\"a\" , \"age\" : 7 } }\r\n]",
+        R"([{"template": "person", "slots": {"name": "ann"}}, 42, {"template": "person", "slots": {"name": "cy", "age": 5}}])",
+    };
+    for (const std::string& json : inputs) {
+        INFO(json);
+        JsonFixture plain;
+        JsonFixture full;
+        const std::vector<InitialFact> a = plain.read(json, true);
+        const std::vector<InitialFact> b = full.read(json, false);
+        CHECK(plain.where() == full.where());
+        REQUIRE(a.size() == b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            CHECK(a[i].tmpl == b[i].tmpl);
+            CHECK(a[i].range.begin == b[i].range.begin);
+            CHECK(a[i].range.end == b[i].range.end);
+            REQUIRE(a[i].values.size() == b[i].values.size());
+            for (std::size_t v = 0; v < a[i].values.size(); ++v) CHECK(same_value(a[i].values[v], b[i].values[v]));
+        }
     }
 }
 
