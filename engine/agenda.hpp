@@ -60,6 +60,7 @@ struct Activation {
     ActivationIds ids;
     Token* token = nullptr;      ///< null once the match has gone
     bool queued = false;         ///< on the agenda
+    bool deferred = false;       ///< made during a firing, queued when it is over
     std::uint32_t group = 0;     ///< the agenda's group of it, while queued
     std::vector<FactId> supports;  ///< facts asserted logically by this activation
 

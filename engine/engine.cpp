@@ -183,23 +183,49 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
     a->moment = moment_;
     a->sequence = ++sequence_;
     a->token = &token;
+    token.payload = a;
+    // A match made by a firing often goes again before the firing is over (Miss Manners:
+    // modifying `count` remakes every find_seating match, modifying `context` then
+    // removes them all, half of its 172,000 activations). Unless an observer watches
+    // activations come and go, such an activation waits for the end of the firing
+    // (flush_deferred) to be queued; its moment and sequence, taken now, keep its place.
+    if (firing_ && !(observer_ && observer_->wants(EventKind::Activate))) {
+        a->deferred = true;
+        deferred_.push_back(a);
+        return;
+    }
+    queue(*a);
+}
+
+void Engine::queue(Activation& a) {
     // One walk up the token chain fills the positions: the join order need not be the
     // order of the conditions, so each depth knows its position.
-    const std::vector<std::int32_t>& slots = slots_[spec];
-    std::span<FactId> ids = a->ids.reset(static_cast<std::uint32_t>(network_.positions(spec).size()));
-    const Token* t = &token;
+    const std::vector<std::int32_t>& slots = slots_[a.rule];
+    std::span<FactId> ids = a.ids.reset(static_cast<std::uint32_t>(network_.positions(a.rule).size()));
+    const Token* t = a.token;
     for (std::size_t d = slots.size() - 1; d > 0; --d, t = t->parent)
         if (const std::int32_t slot = slots[d]; slot >= 0) ids[static_cast<std::size_t>(slot)] = t->fact ? t->fact->id : 0;
-    a->ids.sort_recency();
-    token.payload = a;
-    agenda_.add(*a);
-    if (observer_ && observer_->wants(EventKind::Activate)) observer_->on_activate(view(*a));
+    a.ids.sort_recency();
+    agenda_.add(a);
+    if (observer_ && observer_->wants(EventKind::Activate)) observer_->on_activate(view(a));
+}
+
+void Engine::flush_deferred() {
+    for (Activation* a : deferred_) {
+        a->deferred = false;
+        if (a->token)
+            queue(*a);
+        else
+            release(*a);
+    }
+    deferred_.clear();
 }
 
 void Engine::on_unmatch(std::uint32_t, Token& token) {
     auto* a = static_cast<Activation*>(token.payload);
     if (!a) return;  // fired, supporting nothing: already recycled
     a->token = nullptr;
+    if (a->deferred) return;  // flush_deferred recycles it
     const bool queued = a->queued;
     if (queued) {
         // The agenda recycles it (reclaim) once its entry is gone.
@@ -297,9 +323,11 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
         } catch (EvalError& e) {
             if (!e.rule) e.rule = a.rule;
             firing_ = nullptr;
+            flush_deferred();  // the firing's changes stand, and so do their matches
             throw;
         }
         firing_ = nullptr;
+        flush_deferred();
         reclaim_retracted();
         // A fired activation stays only to hold the facts it supports logically; one
         // that supports nothing is recycled now (closure 8,000: 2.6M of them), with its

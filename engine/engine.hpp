@@ -95,6 +95,11 @@ private:
     void reclaim_retracted();
     void fire_one(Activation& a);
     void release(Activation& a);
+    /// Fills an activation's fact ids and puts it on the agenda.
+    void queue(Activation& a);
+    /// Queues the activations made during the firing just over whose match is still
+    /// there, and recycles the others.
+    void flush_deferred();
 
     /// The limits of the run in progress; empty between runs, so changes never stop.
     struct Limits {
@@ -126,6 +131,7 @@ private:
     std::deque<Activation> activations_;
     std::vector<Activation*> free_activations_;
     Activation* firing_ = nullptr;
+    std::vector<Activation*> deferred_;  ///< made during the firing in progress
     // fire_one's scratch, kept to save two allocations a firing: the matched facts by
     // depth, and the values of a fact being asserted.
     std::vector<const Fact*> fire_chain_;
