@@ -1020,10 +1020,8 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     }
 }
 
-void Network::right_activate(std::uint32_t id, Fact* f) {
+void Network::right_activate(std::uint32_t id, Fact* f, std::size_t h) {
     Node& n = nodes_[id];
-    std::size_t h = hash_seed;
-    for (dsl::FieldIndex field : n.right_key) h = combine(h, hash_value(f->values[field]));
     Node& parent = nodes_[n.parent];
     auto it = parent.memory.find(h);
     if (it == parent.memory.end()) return;
@@ -1069,17 +1067,23 @@ void Network::assert_fact(Fact& fact) {
         // and doubling from one entry cost up to three allocations a fact.
         fact.alpha.reserve(fact.alpha.size() + 1 + a.indexes.size());
         fact.alpha.push_back(m);
+        // A join's right key is its index's fields: the hash of the fact's bucket is the
+        // key its right activation looks tokens up by. Kept on a stack, not per memory,
+        // since the joins' propagation may come back here.
+        const std::size_t base = index_hashes_.size();
         for (AlphaIndex& index : a.indexes) {
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
+            index_hashes_.push_back(h);
             auto& bucket = index.buckets[h];
             fact.alpha.push_back(static_cast<std::uint32_t>(bucket.size()));
             bucket.push_back(&fact);
         }
         for (std::uint32_t s : a.successors) {
-            right_activate(s, &fact);
+            right_activate(s, &fact, index_hashes_[base + nodes_[s].alpha_index]);
             drain(0);
         }
+        index_hashes_.resize(base);
     }
     ta.scratch = std::move(keyed);
 }

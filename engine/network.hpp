@@ -135,7 +135,8 @@ private:
     std::uint32_t add_node(Node node);
 
     void left_activate(std::uint32_t node, Token* token);
-    void right_activate(std::uint32_t node, Fact* fact);
+    /// `key_hash`: of the fact's values in the join's right key.
+    void right_activate(std::uint32_t node, Fact* fact, std::size_t key_hash);
     void join(Node& n, std::uint32_t id, Token* token, Fact* fact);
     bool passes(const Node& n, const Token* token, const Fact* fact) const;
     /// The token values `n` compares with each fact: its left key, then its tests'
@@ -182,6 +183,7 @@ private:
     std::vector<Work> work_;
     std::vector<Token*> doomed_;  ///< tokens being deleted, parents below children
     mutable std::vector<const Value*> left_reads_;  ///< read_left's result
+    std::vector<std::size_t> index_hashes_;  ///< assert_fact's bucket hashes, a stack
 
     std::deque<Token> token_pool_;
     std::vector<Token*> free_tokens_;
