@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace demarche::engine {
 
@@ -45,11 +46,13 @@ private:
     const std::vector<const Fact*>& chain_;
 };
 
-/// Matches are recorded in the network's terminal memories; nothing to schedule.
-class NoListener final : public MatchListener {
+/// A query's matches: the tokens at its terminal node (a `not` in the query can take
+/// one back as later facts arrive).
+class MatchCollector final : public MatchListener {
 public:
-    void on_match(std::uint32_t, Token&) override {}
-    void on_unmatch(std::uint32_t, Token&) override {}
+    void on_match(std::uint32_t, Token& token) override { matches.insert(&token); }
+    void on_unmatch(std::uint32_t, Token& token) override { matches.erase(&token); }
+    std::unordered_set<const Token*> matches;
 };
 
 /// Checks a value computed for a field and converts an int to float for a float field.
@@ -616,7 +619,7 @@ QueryResult Engine::query(std::string_view name, const std::vector<std::string>&
     }
     for (dsl::VarSlot s : shown) result.variables.push_back(q.variables.at(s).name);
 
-    NoListener listener;
+    MatchCollector listener;
     Network net(*program_, {RuleSpec{&conds, q.variables.size()}}, listener);
     net.start();
     std::deque<Fact> copies;  // the query network links its own tokens into facts
@@ -636,7 +639,7 @@ QueryResult Engine::query(std::string_view name, const std::vector<std::string>&
     }
     std::uint32_t depth = net.terminal_depth(0);
     std::vector<std::pair<std::vector<FactId>, std::vector<Value>>> rows;
-    for (const Token* t : net.matches(0)) {
+    for (const Token* t : listener.matches) {
         std::vector<FactId> ids;
         for (std::uint32_t d : net.positions(0)) {
             const Fact* f = Network::fact_at(t, depth, d);

@@ -220,9 +220,10 @@ struct Network::Node {
     std::vector<std::uint32_t> children;
     /// The key the children look tokens up by (the left key of the child joins).
     std::vector<KeyPart> out_key;
-    /// Whether a join reads this node's tokens (right activation), or it is a terminal
-    /// (`matches`). Most nodes are neither: their tokens are reached only through their
-    /// parents and facts, and storing them would be work on every token for nothing.
+    /// Whether a join reads this node's tokens (right activation). Most nodes' tokens
+    /// are reached only through their parents and facts, and storing them would be work
+    /// on every token for nothing; a terminal's go to the listener, which keeps what it
+    /// needs (the engine an activation, a query its rows).
     bool keeps_memory = false;
     /// Tokens made by this node, bucketed by the hash of `out_key`'s values.
     std::unordered_map<std::size_t, std::vector<Token*>> memory;
@@ -437,7 +438,6 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
     for (TemplateAlpha& ta : by_template_) ta.build_dispatch(alphas_);
     for (Node& n : nodes_) {
         if (n.kind == NodeKind::Join) nodes_[n.parent].keeps_memory = true;
-        if (n.kind == NodeKind::Terminal) n.keeps_memory = true;
     }
 }
 
@@ -1150,11 +1150,5 @@ std::size_t Network::node_count() const noexcept { return nodes_.size(); }
 std::size_t Network::alpha_memory_count() const noexcept { return alphas_.size(); }
 
 std::uint32_t Network::terminal_depth(std::uint32_t spec) const { return nodes_[terminals_[spec]].depth; }
-
-std::vector<const Token*> Network::matches(std::uint32_t spec) const {
-    std::vector<const Token*> out;
-    for (const auto& [hash, bucket] : nodes_[terminals_[spec]].memory) out.insert(out.end(), bucket.begin(), bucket.end());
-    return out;
-}
 
 }  // namespace demarche::engine

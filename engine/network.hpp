@@ -107,8 +107,6 @@ public:
     const std::vector<Binding>& bindings(std::uint32_t spec) const { return bindings_[spec]; }
     /// Depth of the tokens at a spec's terminal node.
     std::uint32_t terminal_depth(std::uint32_t spec) const;
-    /// The tokens at a spec's terminal node, in no particular order.
-    std::vector<const Token*> matches(std::uint32_t spec) const;
 
     /// Fact at `depth` in the chain ending at `token` (whose depth is `token_depth`).
     static const Fact* fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth);
