@@ -4,11 +4,11 @@
 
 #include "grammar.hpp"
 #include "grammar_errors.hpp"
+#include "literals.hpp"
 
 #include <tao/pegtl.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -228,30 +228,6 @@ struct ParseState {
     }
 };
 
-std::string unescape(std::string_view quoted) {
-    std::string out;
-    const std::string_view body = quoted.substr(1, quoted.size() - 2);
-    out.reserve(body.size());
-    for (std::size_t i = 0; i < body.size(); ++i) {
-        if (body[i] != '\\') {
-            out += body[i];
-            continue;
-        }
-        switch (body[++i]) {
-            case 'n':
-                out += '\n';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            default:
-                out += body[i];
-                break;  // '"' or '\\'; the grammar admits nothing else
-        }
-    }
-    return out;
-}
-
 CompareOp compare_op(std::string_view text) {
     if (text.starts_with("==")) return CompareOp::Eq;
     if (text.starts_with("!=")) return CompareOp::Ne;
@@ -291,23 +267,14 @@ struct action<g::number> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
         const std::string_view t = in.string_view();
-        const char* first = t.data();
-        const char* last = t.data() + t.size();
-        if (t.find_first_of(".eE") != std::string_view::npos) {
-            double d = 0;
-            const auto [ptr, ec] = std::from_chars(first, last, d);
-            if (ec != std::errc() || ptr != last)
-                st.fail(st.range(in), "number '" + std::string(t) + "' is out of range for a float");
-            st.lit = {Value(d), st.range(in)};
-        } else {
-            std::int64_t i = 0;
-            const auto [ptr, ec] = std::from_chars(first, last, i);
-            if (ec != std::errc() || ptr != last)
-                st.fail(st.range(in), "integer '" + std::string(t) +
-                                          "' is out of range (64-bit integers go from "
-                                          "-9223372036854775808 to 9223372036854775807)");
-            st.lit = {Value(i), st.range(in)};
-        }
+        std::optional<Value> v = detail::number_value(t);
+        if (!v && detail::is_float_literal(t))
+            st.fail(st.range(in), "number '" + std::string(t) + "' is out of range for a float");
+        if (!v)
+            st.fail(st.range(in), "integer '" + std::string(t) +
+                                      "' is out of range (64-bit integers go from "
+                                      "-9223372036854775808 to 9223372036854775807)");
+        st.lit = {std::move(*v), st.range(in)};
     }
 };
 
@@ -315,7 +282,7 @@ template <>
 struct action<g::string_lit> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
-        st.lit = {Value(unescape(in.string_view())), st.range(in)};
+        st.lit = {Value(detail::unescape(in.string_view())), st.range(in)};
     }
 };
 
