@@ -2,6 +2,7 @@
 // class that bounds nesting and words the errors, and the recovery loops.
 #include "parser.hpp"
 
+#include "fact_scanner.hpp"
 #include "grammar.hpp"
 #include "grammar_errors.hpp"
 #include "literals.hpp"
@@ -1098,10 +1099,12 @@ std::size_t next_fact_line(std::string_view text, std::size_t error, std::size_t
     return nl == std::string_view::npos ? nl : nl + 1;
 }
 
+// Parses `file` from byte `pos` on, which must be where the grammar would begin a
+// declaration (or a fact of a `.facts` file) reading from the start.
 template <typename Grammar, typename Resume>
-void parse_with_recovery(const SourceFile& file, Diagnostics& diags, ParseState& st, Resume resume) {
+void parse_with_recovery(const SourceFile& file, Diagnostics& diags, ParseState& st, Resume resume,
+                         std::size_t pos = 0) {
     const std::string& text = file.text;
-    std::size_t pos = 0;
     while (pos <= text.size()) {
         pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf, const char*> in(
             text.data() + pos, text.data() + text.size(), file.path.c_str());
@@ -1125,6 +1128,17 @@ void parse_with_recovery(const SourceFile& file, Diagnostics& diags, ParseState&
     }
 }
 
+// The facts of `file`: the scanner's, then, from the first fact it leaves, the grammar's.
+// Facts the grammar reads go to `st.fact_sink`, or into `st.facts` when there is none.
+void parse_facts_with(const SourceFile& file, ParseState& st, const FactSink& scanned, FactsReader reader) {
+    std::size_t from = 0;
+    if (reader == FactsReader::Scanner) {
+        from = detail::scan_facts(file, st.streamed_fact, scanned);
+        if (from == file.text.size()) return;
+    }
+    parse_with_recovery<g::facts_file>(file, st.diags, st, next_fact_line, from);
+}
+
 }  // namespace
 
 ast::File parse_rules(const SourceFile& file, Diagnostics& diags) {
@@ -1139,21 +1153,21 @@ ast::File parse_rules(const SourceFile& file, Diagnostics& diags) {
     return out;
 }
 
-std::vector<ast::Fact> parse_facts(const SourceFile& file, Diagnostics& diags) {
+std::vector<ast::Fact> parse_facts(const SourceFile& file, Diagnostics& diags, FactsReader reader) {
     ParseState st(file, diags);
     // Usually one fact a line: reserving up front saves moving a large vector as it grows.
     // Capped by size (a fact line rarely has fewer than 16 bytes) so that a file of blank
     // lines cannot make us reserve far more memory than its own size.
     const auto lines = static_cast<std::size_t>(std::count(file.text.begin(), file.text.end(), '\n')) + 1;
     st.facts.reserve(std::min(lines, file.text.size() / 16 + 1));
-    parse_with_recovery<g::facts_file>(file, diags, st, next_fact_line);
+    parse_facts_with(file, st, [&](const ast::Fact& f) { st.facts.push_back(f); }, reader);
     return std::move(st.facts);
 }
 
-void parse_facts(const SourceFile& file, Diagnostics& diags, const FactSink& sink) {
+void parse_facts(const SourceFile& file, Diagnostics& diags, const FactSink& sink, FactsReader reader) {
     ParseState st(file, diags);
     st.fact_sink = &sink;
-    parse_with_recovery<g::facts_file>(file, diags, st, next_fact_line);
+    parse_facts_with(file, st, sink, reader);
 }
 
 }  // namespace demarche::dsl
