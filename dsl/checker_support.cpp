@@ -41,6 +41,12 @@ std::string kind_with_article(ValueKind k) {
     return std::string(vowel ? "an " : "a ") + std::string(name);
 }
 
+Value stored_value(const Field& field, const Value& v) {
+    if (field.type == FieldType::Float && kind_of(v) == ValueKind::Int)
+        return Value(static_cast<double>(boost::variant2::get<std::int64_t>(v)));
+    return v;
+}
+
 std::optional<Value> fit_value(const Template& tmpl, FieldIndex f, const Value& v, SourceRange range,
                                Diagnostics& diags, std::string_view what) {
     const Field& field = tmpl.fields[f];
@@ -53,10 +59,7 @@ std::optional<Value> fit_value(const Template& tmpl, FieldIndex f, const Value& 
         if (what.empty()) diags.note(d, field.range, "field '" + field.name + "' declared here");
         return std::nullopt;
     }
-    // Float fields hold doubles only, so facts compare and print alike however written.
-    if (field.type == FieldType::Float && k == ValueKind::Int)
-        return Value(static_cast<double>(boost::variant2::get<std::int64_t>(v)));
-    return v;
+    return stored_value(field, v);
 }
 
 void map_arguments(const Template& tmpl, const std::vector<ArgShape>& args, SourceRange name_range,
@@ -123,17 +126,63 @@ bool check_required(const Template& tmpl, const std::vector<bool>& given, std::s
 }
 
 std::optional<InitialFact> FactChecker::check(const ast::Fact& fact) {
-    const Template* tmpl =
-        lookup_template(program_, fact.template_name.name, fact.template_name.range, diags_);
+    const Template* tmpl = find_template(fact.template_name);
     if (tmpl == nullptr) return std::nullopt;
+    if (tmpl->id < shapes_.size()) {
+        const Shape& shape = shapes_[tmpl->id];
+        if (has_shape(shape, *tmpl, fact))
+            if (auto result = check_shaped(shape, *tmpl, fact)) return result;
+    }
+    // Facts that do not check go this way too, so every problem is reported as it always was.
+    return check_in_full(*tmpl, fact);
+}
 
-    shapes_.clear();
-    for (const ast::FactArg& a : fact.args) shapes_.push_back({a.field ? &*a.field : nullptr, a.range});
-    map_arguments(*tmpl, shapes_, fact.template_name.range, diags_, mapping_);
+const Template* FactChecker::find_template(const ast::Identifier& name) {
+    // Fact files usually hold runs of facts of one template.
+    if (last_template_ == nullptr || last_template_->name != name.name)
+        last_template_ = lookup_template(program_, name.name, name.range, diags_);
+    return last_template_;
+}
+
+bool FactChecker::has_shape(const Shape& shape, const Template& tmpl, const ast::Fact& fact) const {
+    if (!shape.known || fact.args.size() != shape.field_of_arg.size()) return false;
+    for (std::size_t i = 0; i < fact.args.size(); ++i) {
+        const std::optional<ast::Identifier>& field = fact.args[i].field;
+        if (field.has_value() != shape.named) return false;
+        if (field && field->name != tmpl.fields[shape.field_of_arg[i]].name) return false;
+    }
+    return true;
+}
+
+// Nothing when a value does not fit its field; check_in_full then reports it.
+std::optional<InitialFact> FactChecker::check_shaped(const Shape& shape, const Template& tmpl,
+                                                     const ast::Fact& fact) const {
+    InitialFact result;
+    result.tmpl = tmpl.id;
+    result.range = fact.range;
+    result.values.reserve(tmpl.fields.size());
+    for (std::size_t f = 0; f < tmpl.fields.size(); ++f) {
+        const Field& field = tmpl.fields[f];
+        const std::optional<std::size_t> arg = shape.arg_of_field[f];
+        if (!arg) {
+            result.values.push_back(*field.default_value);
+            continue;
+        }
+        const Value& v = fact.args[*arg].value.value;
+        if (!accepts(field.type, kind_of(v))) return std::nullopt;
+        result.values.push_back(stored_value(field, v));
+    }
+    return result;
+}
+
+std::optional<InitialFact> FactChecker::check_in_full(const Template& tmpl, const ast::Fact& fact) {
+    arg_shapes_.clear();
+    for (const ast::FactArg& a : fact.args) arg_shapes_.push_back({a.field ? &*a.field : nullptr, a.range});
+    map_arguments(tmpl, arg_shapes_, fact.template_name.range, diags_, mapping_);
 
     bool ok = mapping_.complete;
-    values_.assign(tmpl->fields.size(), std::nullopt);
-    given_.assign(tmpl->fields.size(), false);
+    values_.assign(tmpl.fields.size(), std::nullopt);
+    given_.assign(tmpl.fields.size(), false);
     for (std::size_t i = 0; i < fact.args.size(); ++i) {
         const auto f = mapping_.fields[i];
         if (!f) {
@@ -141,19 +190,31 @@ std::optional<InitialFact> FactChecker::check(const ast::Fact& fact) {
             continue;
         }
         given_[*f] = true;
-        values_[*f] = fit_value(*tmpl, *f, fact.args[i].value.value, fact.args[i].value.range, diags_);
+        values_[*f] = fit_value(tmpl, *f, fact.args[i].value.value, fact.args[i].value.range, diags_);
         if (!values_[*f]) ok = false;
     }
-    if (mapping_.complete && !check_required(*tmpl, given_, "fact", fact.template_name.range, diags_))
+    if (mapping_.complete && !check_required(tmpl, given_, "fact", fact.template_name.range, diags_))
         ok = false;
     if (!ok) return std::nullopt;
 
+    // Every argument went to a field of its own and no required field is missing.
+    if (tmpl.id >= shapes_.size()) shapes_.resize(tmpl.id + 1);
+    Shape& shape = shapes_[tmpl.id];
+    shape.known = true;
+    shape.named = !fact.args.empty() && fact.args.front().field.has_value();
+    shape.field_of_arg.clear();
+    shape.arg_of_field.assign(tmpl.fields.size(), std::nullopt);
+    for (std::size_t i = 0; i < fact.args.size(); ++i) {
+        shape.field_of_arg.push_back(*mapping_.fields[i]);
+        shape.arg_of_field[*mapping_.fields[i]] = i;
+    }
+
     InitialFact result;
-    result.tmpl = tmpl->id;
+    result.tmpl = tmpl.id;
     result.range = fact.range;
     result.values.reserve(values_.size());
     for (std::size_t i = 0; i < values_.size(); ++i)
-        result.values.push_back(values_[i] ? std::move(*values_[i]) : *tmpl->fields[i].default_value);
+        result.values.push_back(values_[i] ? std::move(*values_[i]) : *tmpl.fields[i].default_value);
     return result;
 }
 

@@ -23,8 +23,13 @@ void report_unknown_field(const Template& tmpl, std::string_view name, SourceRan
 /// "a string", "an int", ...
 std::string kind_with_article(ValueKind k);
 
-/// The value to store for `v` in field `f` of `tmpl`: `v` itself, or `v` as a double
-/// for an int given to a float field. Reports a mismatch at `range` and returns nothing.
+/// The value to store for `v`, which `field` accepts: `v` itself, or `v` as a double for
+/// an int given to a float field (float fields hold doubles only, so facts compare and
+/// print alike however written).
+Value stored_value(const Field& field, const Value& v);
+
+/// The value to store for `v` in field `f` of `tmpl` (see stored_value). Reports a
+/// mismatch at `range` and returns nothing.
 /// `what` prefixes the value in the message ("" or "its default "); a note points at the
 /// field's declaration unless the value is the declaration's own default.
 std::optional<Value> fit_value(const Template& tmpl, FieldIndex f, const Value& v, SourceRange range,
@@ -67,9 +72,27 @@ public:
     std::optional<InitialFact> check(const ast::Fact& fact);
 
 private:
+    // How the last fact of a template that checked without error was written: the field
+    // each argument gave, and for each field the argument that gave it. A fact written
+    // the same way (same form, same field names in the same order) maps onto the fields
+    // alike and leaves out no required field, so only its values remain to be checked.
+    struct Shape {
+        bool known = false;
+        bool named = false;
+        std::vector<FieldIndex> field_of_arg;
+        std::vector<std::optional<std::size_t>> arg_of_field;
+    };
+
+    const Template* find_template(const ast::Identifier& name);
+    bool has_shape(const Shape& shape, const Template& tmpl, const ast::Fact& fact) const;
+    std::optional<InitialFact> check_shaped(const Shape& shape, const Template& tmpl, const ast::Fact& fact) const;
+    std::optional<InitialFact> check_in_full(const Template& tmpl, const ast::Fact& fact);
+
     const Program& program_;
     Diagnostics& diags_;
-    std::vector<ArgShape> shapes_;
+    const Template* last_template_ = nullptr;
+    std::vector<Shape> shapes_;  // by template id
+    std::vector<ArgShape> arg_shapes_;
     ArgMapping mapping_;
     std::vector<std::optional<Value>> values_;
     std::vector<bool> given_;
