@@ -1158,8 +1158,7 @@ std::vector<ast::Fact> parse_facts(const SourceFile& file, Diagnostics& diags, F
     // Usually one fact a line: reserving up front saves moving a large vector as it grows.
     // Capped by size (a fact line rarely has fewer than 16 bytes) so that a file of blank
     // lines cannot make us reserve far more memory than its own size.
-    const auto lines = static_cast<std::size_t>(std::count(file.text.begin(), file.text.end(), '\n')) + 1;
-    st.facts.reserve(std::min(lines, file.text.size() / 16 + 1));
+    st.facts.reserve(std::min(file.line_starts.size(), file.text.size() / 16 + 1));
     parse_facts_with(file, st, [&](const ast::Fact& f) { st.facts.push_back(f); }, reader);
     return std::move(st.facts);
 }
