@@ -33,6 +33,12 @@ bool is_digit(char c) { return is(c, digit); }
 bool is_word_first(char c) { return is(c, word_first); }
 bool is_word_char(char c) { return is(c, word_char); }
 
+// Facts in a file mostly repeat the names of the one before: comparing is cheaper than
+// copying.
+void assign(std::string& to, std::string_view from) {
+    if (to != from) to.assign(from);
+}
+
 class Scanner {
 public:
     explicit Scanner(const SourceFile& file)
@@ -61,7 +67,7 @@ public:
         const char* const begin = p_;
         const std::string_view name = word();
         if (name.empty() || grammar::is_keyword(name)) return false;
-        f.template_name.name.assign(name);
+        assign(f.template_name.name, name);
         f.template_name.range = range(begin, p_);
         skip_ws();
         if (!take('(')) return false;
@@ -109,7 +115,7 @@ private:
                 // A reserved word before ':' is reported as such by the grammar.
                 if (grammar::is_keyword(w)) return false;
                 if (!a.field) a.field.emplace();
-                a.field->name.assign(w);
+                assign(a.field->name, w);
                 a.field->range = range(begin, word_end);
                 skip_ws();
                 if (!literal(a.value)) return false;
@@ -164,17 +170,20 @@ private:
         const char* const begin = p_;
         take('-');
         if (!digits()) return false;
+        bool is_float = false;
         if (p_ != end_ && *p_ == '.' && p_ + 1 != end_ && is_digit(p_[1])) {
             ++p_;
             digits();
+            is_float = true;
         }
         if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
             ++p_;
             if (!take('+')) take('-');
             // An exponent without digits is an error of the grammar's.
             if (!digits()) return false;
+            is_float = true;
         }
-        std::optional<Value> value = number_value({begin, static_cast<std::size_t>(p_ - begin)});
+        std::optional<Value> value = number_value({begin, static_cast<std::size_t>(p_ - begin)}, is_float);
         if (!value) return false;
         v = std::move(*value);
         return true;

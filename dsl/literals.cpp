@@ -6,10 +6,10 @@
 
 namespace demarche::dsl::detail {
 
-std::optional<Value> number_value(std::string_view number) {
+std::optional<Value> number_value(std::string_view number, bool is_float) {
     const char* first = number.data();
     const char* last = number.data() + number.size();
-    if (is_float_literal(number)) {
+    if (is_float) {
         double d = 0;
         const auto [ptr, ec] = std::from_chars(first, last, d);
         if (ec != std::errc() || ptr != last) return std::nullopt;

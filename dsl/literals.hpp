@@ -18,9 +18,10 @@ inline bool is_float_literal(std::string_view number) noexcept {
     return false;
 }
 
-/// The value of a number literal as the grammar matched it (a float or a 64-bit int, as
-/// is_float_literal says), or nothing when it is out of range.
-std::optional<Value> number_value(std::string_view number);
+/// The value of a number literal as the grammar matched it, a float or a 64-bit int as
+/// `is_float` (is_float_literal) says, or nothing when it is out of range. The scanner
+/// knows `is_float` from reading the number.
+std::optional<Value> number_value(std::string_view number, bool is_float);
 
 /// The text of a string literal written with its quotes, whose escapes the grammar
 /// has already checked.

@@ -268,8 +268,9 @@ struct action<g::number> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
         const std::string_view t = in.string_view();
-        std::optional<Value> v = detail::number_value(t);
-        if (!v && detail::is_float_literal(t))
+        const bool is_float = detail::is_float_literal(t);
+        std::optional<Value> v = detail::number_value(t, is_float);
+        if (!v && is_float)
             st.fail(st.range(in), "number '" + std::string(t) + "' is out of range for a float");
         if (!v)
             st.fail(st.range(in), "integer '" + std::string(t) +
