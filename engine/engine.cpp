@@ -28,20 +28,23 @@ public:
         : bindings_(bindings), chain_(chain) {}
     Value value(dsl::VarSlot slot) const override {
         const Binding& b = bindings_.at(slot);
-        const Fact* f = b.bound ? chain_.at(b.depth) : nullptr;
+        const Fact* f = fact_of(b);
         if (!f) throw std::logic_error("action reads a variable bound to no fact");
         if (b.whole_fact) return Value(Symbol::intern("f-" + std::to_string(f->id)));
         return f->values[b.field];
     }
 
     const Value* stored(dsl::VarSlot slot) const noexcept override {
-        if (slot >= bindings_.size()) return nullptr;
-        const Binding& b = bindings_[slot];
-        if (!b.bound || b.whole_fact || b.depth >= chain_.size() || !chain_[b.depth]) return nullptr;
-        return &chain_[b.depth]->values[b.field];
+        if (slot >= bindings_.size() || bindings_[slot].whole_fact) return nullptr;
+        const Fact* f = fact_of(bindings_[slot]);
+        return f ? &f->values[bindings_[slot].field] : nullptr;
     }
 
 private:
+    const Fact* fact_of(const Binding& b) const noexcept {
+        return b.bound && b.depth < chain_.size() ? chain_[b.depth] : nullptr;
+    }
+
     const std::vector<Binding>& bindings_;
     const std::vector<const Fact*>& chain_;
 };

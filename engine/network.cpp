@@ -354,6 +354,12 @@ namespace {
 
 /// Reads variables for a where test from a token chain and an optional candidate fact
 /// one level below it.
+/// The fact at depth `at` of a partial match: the chain ending at `t` (at `depth`), or
+/// the candidate fact one level below it.
+inline const Fact* fact_in(const Token* t, std::uint32_t depth, const Fact* candidate, std::uint32_t at) {
+    return at == depth + 1 ? candidate : Network::fact_at(t, depth, at);
+}
+
 class TokenVars final : public VariableSource {
 public:
     TokenVars(const std::vector<Binding>& bindings, const Token* token, std::uint32_t depth,
@@ -362,18 +368,16 @@ public:
 
     Value value(dsl::VarSlot slot) const override {
         const Binding& b = bindings_.at(slot);
-        const Fact* f = b.depth == depth_ + 1 ? candidate_ : Network::fact_at(token_, depth_, b.depth);
+        const Fact* f = fact_in(token_, depth_, candidate_, b.depth);
         if (!f) throw std::logic_error("variable bound to no fact");
         if (b.whole_fact) return Value(Symbol::intern("f-" + std::to_string(f->id)));
         return f->values[b.field];
     }
 
     const Value* stored(dsl::VarSlot slot) const noexcept override {
-        if (slot >= bindings_.size()) return nullptr;
-        const Binding& b = bindings_[slot];
-        if (b.whole_fact) return nullptr;
-        const Fact* f = b.depth == depth_ + 1 ? candidate_ : Network::fact_at(token_, depth_, b.depth);
-        return f ? &f->values[b.field] : nullptr;
+        if (slot >= bindings_.size() || bindings_[slot].whole_fact) return nullptr;
+        const Fact* f = fact_in(token_, depth_, candidate_, bindings_[slot].depth);
+        return f ? &f->values[bindings_[slot].field] : nullptr;
     }
 
 private:
@@ -384,8 +388,7 @@ private:
 };
 
 inline const Value& value_at(const Token* t, std::uint32_t depth, const Fact* candidate, KeyPart p) {
-    const Fact* f = p.depth == depth + 1 ? candidate : Network::fact_at(t, depth, p.depth);
-    return f->values[p.field];
+    return fact_in(t, depth, candidate, p.depth)->values[p.field];
 }
 
 /// constraint_holds, with two integers (ordered tests on ints are what a `not` with
