@@ -8,8 +8,8 @@
 // reading that loses nothing). Integers in `any` fields stay ints, other numbers floats.
 #include "checker.hpp"
 #include "checker_support.hpp"
+#include "literals.hpp"
 
-#include <charconv>
 #include <cstdint>
 
 namespace demarche::dsl {
@@ -58,6 +58,17 @@ struct JsonSyntaxError {
     std::uint32_t at;
     std::string message;
 };
+
+/// Whether a JSON number is stored as a float in `field`: it has a fraction or an
+/// exponent, or the field is a float field (an int given to it is stored as a double).
+bool json_number_is_float(std::string_view lexeme, const Field& field) noexcept {
+    return detail::is_float_literal(lexeme) || field.type == FieldType::Float;
+}
+
+/// A JSON number as `field` stores it, or nothing when it is out of range.
+std::optional<Value> json_number(std::string_view lexeme, const Field& field) {
+    return detail::number_value(lexeme, json_number_is_float(lexeme, field));
+}
 
 class JsonReader {
 public:
@@ -215,18 +226,9 @@ private:
                 out = std::string(*s);
         } else if (c == '-' || (c >= '0' && c <= '9')) {
             const JsonText text = number();
-            const std::string_view lexeme = text.view();
-            const char* first = lexeme.data();
-            const char* last = first + lexeme.size();
-            if (lexeme.find_first_of(".eE") == std::string_view::npos && field.type != FieldType::Float) {
-                std::int64_t i = 0;
-                if (std::from_chars(first, last, i).ec != std::errc{}) return false;
-                out = i;
-            } else {
-                double d = 0;
-                if (std::from_chars(first, last, d).ec != std::errc{}) return false;
-                out = d;
-            }
+            std::optional<Value> v = json_number(text.view(), field);
+            if (!v) return false;
+            out = std::move(*v);
         } else if (word("true")) {
             out = true;
         } else if (word("false")) {
@@ -422,25 +424,13 @@ std::optional<Value> json_to_value(const Template& tmpl, FieldIndex f, const Jso
                 value = v.text.str();
             break;
         case JsonValue::Type::Number: {
-            const std::string_view lexeme = v.text.view();
-            const char* first = lexeme.data();
-            const char* last = first + lexeme.size();
-            const bool integral = lexeme.find_first_of(".eE") == std::string_view::npos;
-            if (integral && field.type != FieldType::Float) {
-                std::int64_t i = 0;
-                if (std::from_chars(first, last, i).ec != std::errc{}) {
-                    diags.error(v.range, "number " + v.text.str() + " is out of the int64 range");
-                    return std::nullopt;
-                }
-                value = i;
-            } else {
-                double d = 0;
-                if (std::from_chars(first, last, d).ec != std::errc{}) {
-                    diags.error(v.range, "number " + v.text.str() + " is out of the float range");
-                    return std::nullopt;
-                }
-                value = d;
+            std::optional<Value> number = json_number(v.text.view(), field);
+            if (!number) {
+                diags.error(v.range, "number " + v.text.str() + " is out of the " +
+                                         (json_number_is_float(v.text.view(), field) ? "float" : "int64") + " range");
+                return std::nullopt;
             }
+            value = std::move(*number);
             break;
         }
     }
