@@ -33,8 +33,10 @@ struct Token {
     /// fact), later matches are not counted once there is one, and a count that falls
     /// to zero looks again before it counts as zero.
     std::uint32_t count = 0;
-    // The two 32-bit fields sit together so that a token takes 88 bytes, not 96: there
-    // are hundreds of thousands of them (Waltz 800 cubes: 165,000 at once).
+    // The two 32-bit fields sit together, and the two pointer-sized fields that no token
+    // uses both share a place (below), so that a token takes 80 bytes, not 96: there
+    // are hundreds of thousands of them (Waltz 800 cubes: 165,000 at once), and Miss
+    // Manners at 256 guests waits on memory.
     std::uint32_t bucket_pos = 0;   ///< position in the node memory's bucket
     bool dying = false;       ///< being deleted: nothing may extend it or react to it
     bool ready = false;       ///< group tokens: the body has been evaluated once
@@ -43,10 +45,14 @@ struct Token {
     Token* next_sibling = nullptr;
     Token* prev_in_fact = nullptr;  ///< list of tokens ending in `fact`
     Token* next_in_fact = nullptr;
-    std::size_t key_hash = 0;       ///< hash of the node's output key, the memory bucket
-    void* payload = nullptr;        ///< terminal tokens: the listener's activation
+    // A terminal node keeps no memory (nothing joins on its tokens), and only its tokens
+    // carry a payload.
+    union {
+        std::size_t key_hash = 0;   ///< nodes that keep memory: hash of the output key, the bucket
+        void* payload;              ///< terminal tokens: the listener's activation
+    };
 };
-static_assert(sizeof(void*) != 8 || sizeof(Token) == 88, "Token layout: see bucket_pos");
+static_assert(sizeof(void*) != 8 || sizeof(Token) == 80, "Token layout: see bucket_pos");
 
 /// Where a variable's value lives in a token chain: the fact at `depth` (1 = first
 /// level), field `field`, or the whole fact for `?v <-` variables.
