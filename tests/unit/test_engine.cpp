@@ -21,6 +21,28 @@ using engine::Engine;
 
 namespace {
 
+/// A small deterministic generator for the randomized tests: the same sequence on every
+/// run and platform.
+class Lcg {
+public:
+    explicit Lcg(std::uint32_t seed) : state_(seed) {}
+    /// A number in [0, n).
+    std::uint32_t next(std::uint32_t n) {
+        state_ = state_ * 1103515245u + 12345u;
+        return (state_ >> 16) % n;
+    }
+
+private:
+    std::uint32_t state_;
+};
+
+/// `highest` holds for the largest j, `beaten` for every other: one counting `not` and one
+/// counting `exists` over an ordered test.
+constexpr const char* highest_and_beaten =
+    "template j { b: int }\n"
+    "rule highest when j(b: ?b) not j(b: > ?b) then print \"highest \", ?b end\n"
+    "rule beaten when j(b: ?b) exists j(b: > ?b) then print \"beaten \", ?b end\n";
+
 std::vector<std::string> names(const std::vector<ActivationInfo>& acts) {
     std::vector<std::string> out;
     for (const auto& a : acts) out.push_back(format_activation(a));
@@ -449,11 +471,8 @@ TEST_CASE("integer expressions give what the general evaluation gives, errors in
     };
     const Plain plain(slots);
     const InPlace in_place(slots);
-    std::uint32_t state = 2024;
-    auto next = [&](std::uint32_t n) {
-        state = state * 1103515245u + 12345u;
-        return (state >> 16) % n;
-    };
+    Lcg random(2024);
+    auto next = [&](std::uint32_t n) { return random.next(n); };
     const BinaryOp ops[] = {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul, BinaryOp::Div, BinaryOp::Mod,
                             BinaryOp::Eq,  BinaryOp::Ne,  BinaryOp::Lt,  BinaryOp::Le,  BinaryOp::Gt,
                             BinaryOp::Ge,  BinaryOp::And, BinaryOp::Or};
@@ -637,16 +656,12 @@ TEST_CASE("a firing reads the facts it retracted until it is over", "[engine][wm
 TEST_CASE("a counting not or exists stays right through any order of changes", "[engine][rete]") {
     // The count of a counting group is a lower bound that looks again when it falls to
     // zero (network.hpp, Token::count); compared here with the answer worked out afresh.
-    const std::string rules = "template j { b: int }\n"
-                              "rule highest when j(b: ?b) not j(b: > ?b) then print \"highest \", ?b end\n"
-                              "rule beaten when j(b: ?b) exists j(b: > ?b) then print \"beaten \", ?b end\n";
-    Engine e(compile_text(rules), nullptr);
+    Engine e(compile_text(highest_and_beaten), nullptr);
     e.load();
     std::map<std::int64_t, FactId> live;  // value -> fact
-    std::uint32_t state = 12345;
+    Lcg random(12345);
     for (int step = 0; step < 600; ++step) {
-        state = state * 1103515245u + 12345u;
-        const std::int64_t v = (state >> 16) % 24;
+        const std::int64_t v = random.next(24);
         if (auto it = live.find(v); it != live.end()) {
             e.retract(it->second);
             live.erase(it);
@@ -684,10 +699,7 @@ TEST_CASE("a phase pattern stays in front of a not that joins on no equal value"
 }
 
 TEST_CASE("a not or exists of one pattern counts its matches instead of storing them", "[engine][rete]") {
-    const std::string rules = "template j { b: int }\n"
-                              "rule highest when j(b: ?b) not j(b: > ?b) then print \"highest \", ?b end\n"
-                              "rule beaten when j(b: ?b) exists j(b: > ?b) then print \"beaten \", ?b end\n";
-    Engine e(compile_text(rules), nullptr);
+    Engine e(compile_text(highest_and_beaten), nullptr);
     e.load();
     const TemplateId j = 0;
     const std::int64_t n = 200;
