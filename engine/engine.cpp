@@ -80,6 +80,10 @@ Engine::Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts)
         const std::vector<std::uint32_t>& positions = network_.positions(spec);
         for (std::size_t i = 0; i < positions.size(); ++i) slots[positions[i]] = static_cast<std::int32_t>(i);
     }
+    const bool logical = std::any_of(program_->rules.begin(), program_->rules.end(), [](const dsl::Rule& r) {
+        return std::any_of(r.actions.begin(), r.actions.end(), [](const dsl::Action& a) { return a.logical; });
+    });
+    may_hold_ = !logical && !network_.may_raise();
 }
 
 Engine::~Engine() = default;
@@ -127,7 +131,12 @@ Fact* Engine::assert_added(Fact& f, bool derived, Activation* support) {
         support->supports.push_back(f.id);
     }
     if (observer_ && observer_->wants(EventKind::Assert)) observer_->on_assert(view(f, f.derived ? ChangeOrigin::Rule : ChangeOrigin::Input));
-    network_.assert_fact(f);
+    if (holding_) {
+        f.held = true;
+        held_.push_back({&f, moment_});
+    } else {
+        network_.assert_fact(f);
+    }
     return &f;
 }
 
@@ -136,8 +145,39 @@ void Engine::retract_fact(Fact& f, ChangeOrigin origin) {
     ++moment_;
     wm_.remove(f);
     if (observer_ && observer_->wants(EventKind::Retract)) observer_->on_retract(view(f, origin));
+    // Retracting a fact of a not/exists can make a match, which must find the network as
+    // it was at this moment.
+    if (f.held || network_.grouped(f.tmpl)) push_held();
     network_.retract_fact(f);
     retracted_.push_back(&f);
+}
+
+// A firing's assertions wait for its end, or for a retraction that needs them in the
+// network first, and its other retractions go through the network at once. Miss Manners'
+// find_seating modifies `count`, then the `context` every find_seating match joins: in
+// written order the new count fact remakes all those matches and the context change then
+// removes them all again; with the count's assertion held back it meets no context.
+//
+// Nothing can tell, under the conditions fire() holds in. Retracting a fact that no
+// not/exists matches only takes matches away, so done early it removes matches the
+// written order would have removed later; the matches made by a held assertion at the end
+// are those the written order made at its moment and kept, made with that moment. Only
+// the activations made and removed within the firing, which nobody sees (they are
+// deferred, see on_match), and the creation sequence, which decides nothing between two
+// different matches, differ. Two things could tell and rule holding out: a logical
+// support lost at a different point of the firing would retract its fact at a different
+// moment, and a `where` test met by a match the written order makes and drops could raise
+// an error the held order never raises.
+void Engine::push_held() {
+    const std::uint64_t now = moment_;
+    for (const Held& h : held_) {
+        if (!h.fact->held) continue;
+        h.fact->held = false;
+        moment_ = h.moment;
+        network_.assert_fact(*h.fact);
+    }
+    held_.clear();
+    moment_ = now;
 }
 
 // A long run that modifies facts would otherwise keep every version's values (Waltz 800
@@ -324,14 +364,21 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
         ++fired_;
         if (observer_ && observer_->wants(EventKind::Fire)) observer_->on_fire(fired_, view(a));
         firing_ = &a;
+        // An observer of activations would see them come and go at other points.
+        holding_ = may_hold_ && !(observer_ && (observer_->wants(EventKind::Activate) ||
+                                                observer_->wants(EventKind::Deactivate)));
         try {
             fire_one(a);
         } catch (EvalError& e) {
             if (!e.rule) e.rule = a.rule;
+            push_held();  // the firing's changes stand, and so do their matches
+            holding_ = false;
             firing_ = nullptr;
-            flush_deferred();  // the firing's changes stand, and so do their matches
+            flush_deferred();
             throw;
         }
+        push_held();
+        holding_ = false;
         firing_ = nullptr;
         flush_deferred();
         reclaim_retracted();

@@ -100,6 +100,8 @@ private:
     /// Queues the activations made during the firing just over whose match is still
     /// there, and recycles the others.
     void flush_deferred();
+    /// Pushes the held assertions through the network, each at its own moment.
+    void push_held();
 
     /// The limits of the run in progress; empty between runs, so changes never stop.
     struct Limits {
@@ -132,6 +134,15 @@ private:
     std::vector<Activation*> free_activations_;
     Activation* firing_ = nullptr;
     std::vector<Activation*> deferred_;  ///< made during the firing in progress
+    /// Whether a firing may hold its assertions back (see push_held): no `where` test, no
+    /// logical assertion.
+    bool may_hold_ = false;
+    bool holding_ = false;  ///< the firing in progress holds its assertions back
+    struct Held {
+        Fact* fact;
+        std::uint64_t moment;  ///< of the assertion
+    };
+    std::vector<Held> held_;
     // fire_one's scratch, kept to save two allocations a firing: the matched facts by
     // depth, and the values of a fact being asserted.
     std::vector<const Fact*> fire_chain_;

@@ -117,6 +117,22 @@ std::vector<dsl::VarSlot> binds_of(const dsl::Pattern& p) {
     return out;
 }
 
+/// Marks the templates of the patterns in `conds`, and inside their groups.
+void mark_templates(const std::vector<dsl::Condition>& conds, std::vector<bool>& out) {
+    for (const dsl::Condition& c : conds) {
+        if (c.kind == dsl::Condition::Kind::Pattern) out.at(c.pattern.tmpl) = true;
+        mark_templates(c.group, out);
+    }
+}
+
+/// Templates whose facts some not/exists of `specs` matches.
+std::vector<bool> grouped_templates(const dsl::Program& program, const std::vector<RuleSpec>& specs) {
+    std::vector<bool> out(program.templates.size(), false);
+    for (const RuleSpec& spec : specs)
+        for (const dsl::Condition& c : *spec.conditions) mark_templates(c.group, out);
+    return out;
+}
+
 /// Templates whose facts some rule modifies or retracts.
 std::vector<bool> changing_templates(const dsl::Program& program) {
     std::vector<bool> out(program.templates.size(), false);
@@ -417,7 +433,9 @@ const Fact* Network::fact_at(const Token* token, std::uint32_t token_depth, std:
 }
 
 Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener)
-    : program_(program), specs_(std::move(specs)), listener_(listener), changing_(changing_templates(program)) {
+    : program_(program), specs_(std::move(specs)), listener_(listener), changing_(changing_templates(program)),
+      grouped_(grouped_templates(program, specs_)) {
+    for (const RuleSpec& spec : specs_) may_raise_ = may_raise_ || has_where(*spec.conditions);
     by_template_.resize(program_.templates.size());
     nodes_.push_back(Node{});  // the root
     positions_.resize(specs_.size());
@@ -758,6 +776,7 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
         *t = Token{};
     }
     ++live_tokens_;
+    ++tokens_made_;
     t->parent = parent;
     t->fact = fact;
     t->node = node_id;

@@ -120,9 +120,18 @@ public:
     /// The alpha memories holding `fact`, in the order it entered them.
     std::vector<std::uint32_t> memories_of(const Fact& fact) const;
 
+    /// Whether facts of `tmpl` take part in some not/exists: only then can asserting one
+    /// take a match away, or retracting one make a match.
+    bool grouped(dsl::TemplateId tmpl) const { return grouped_.at(tmpl); }
+    /// Whether matching can raise an error (some spec has a `where` test); pattern tests
+    /// cannot.
+    bool may_raise() const noexcept { return may_raise_; }
+
     std::size_t node_count() const noexcept;
     std::size_t alpha_memory_count() const noexcept;
     std::size_t token_count() const noexcept { return live_tokens_; }
+    /// Tokens made since the network was built: the work of matching.
+    std::uint64_t tokens_made() const noexcept { return tokens_made_; }
 
     struct Node;
     struct AlphaMemory;
@@ -176,6 +185,8 @@ private:
     std::vector<std::vector<Binding>> bindings_;
     std::vector<std::uint32_t> terminals_;
     std::vector<bool> changing_;  ///< per template: some rule modifies or retracts its facts
+    std::vector<bool> grouped_;   ///< per template: see grouped()
+    bool may_raise_ = false;
 
     /// Pending left activations (or, with `group_ready`, a group token whose body has
     /// been evaluated): propagation runs from this stack, not by recursion.
@@ -192,6 +203,7 @@ private:
     std::deque<Token> token_pool_;
     std::vector<Token*> free_tokens_;
     std::size_t live_tokens_ = 0;
+    std::uint64_t tokens_made_ = 0;
     Token* root_token_ = nullptr;
 };
 

@@ -36,6 +36,9 @@ struct Fact {
     bool derived = false;        ///< asserted by a rule
     bool unconditional = false;  ///< asserted without `logical`: truth maintenance keeps it
     bool stored = false;         ///< `values` live in the working memory's value store
+    /// Asserted during the firing in progress and not yet pushed through the network: see
+    /// Engine::push_held.
+    bool held = false;
 };
 
 /// Storage for the values of facts: values are moved into large blocks, so a fact costs
