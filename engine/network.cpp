@@ -1085,9 +1085,6 @@ void Network::assert_fact(Fact& fact) {
         const std::uint32_t m = k == keyed.size() || (u != ta.unkeyed.end() && *u < keyed[k]) ? *u++ : keyed[k++];
         AlphaMemory& a = alphas_[m];
         if (!ta.passes(a, fact, now)) continue;
-        // Grown by exactly one memory's entries: most facts enter one or two memories,
-        // and doubling from one entry cost up to three allocations a fact.
-        fact.alpha.reserve(fact.alpha.size() + 1 + a.indexes.size());
         fact.alpha.push_back(m);
         // A join's right key is its index's fields: the hash of the fact's bucket is the
         // key its right activation looks tokens up by. Kept on a stack, not per memory,
@@ -1111,8 +1108,8 @@ void Network::assert_fact(Fact& fact) {
 }
 
 void Network::retract_fact(Fact& fact) {
-    const std::vector<std::uint32_t>& places = fact.alpha;
-    for (std::size_t j = 0; j < places.size(); j = next_memory(places, j)) {
+    const AlphaPlaces& places = fact.alpha;
+    for (std::size_t j = 0; j < places.size(); j = next_memory(places.view(), j)) {
         const std::uint32_t m = places[j];
         std::vector<AlphaIndex>& indexes = alphas_[m].indexes;
         for (std::size_t i = 0; i < indexes.size(); ++i) {
@@ -1127,19 +1124,19 @@ void Network::retract_fact(Fact& fact) {
             bucket[pos] = moved;
             bucket.pop_back();
             if (moved != &fact) {
-                std::vector<std::uint32_t>& theirs = moved->alpha;
+                AlphaPlaces& theirs = moved->alpha;
                 std::size_t k = 0;
-                while (theirs[k] != m) k = next_memory(theirs, k);
+                while (theirs[k] != m) k = next_memory(theirs.view(), k);
                 theirs[k + 1 + i] = pos;
             }
             if (bucket.empty()) index.buckets.erase(it);
         }
     }
     for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;
-    for (std::size_t j = 0; j < places.size(); j = next_memory(places, j))
+    for (std::size_t j = 0; j < places.size(); j = next_memory(places.view(), j))
         for (std::uint32_t s : alphas_[places[j]].successors)
             if (const Node& p = nodes_[nodes_[s].parent]; p.kind == NodeKind::Group && p.counting) uncount(s, &fact);
-    std::vector<std::uint32_t>().swap(fact.alpha);  // a retracted fact never enters a memory again
+    fact.alpha.clear();  // a retracted fact never enters a memory again
     while (fact.tokens) delete_token(fact.tokens);
 }
 
@@ -1158,13 +1155,13 @@ void Network::drop_match(Token& terminal) {
     }
 }
 
-std::size_t Network::next_memory(const std::vector<std::uint32_t>& places, std::size_t j) const {
+std::size_t Network::next_memory(std::span<const std::uint32_t> places, std::size_t j) const {
     return j + 1 + alphas_[places[j]].indexes.size();
 }
 
 std::vector<std::uint32_t> Network::memories_of(const Fact& fact) const {
     std::vector<std::uint32_t> out;
-    for (std::size_t j = 0; j < fact.alpha.size(); j = next_memory(fact.alpha, j)) out.push_back(fact.alpha[j]);
+    for (std::size_t j = 0; j < fact.alpha.size(); j = next_memory(fact.alpha.view(), j)) out.push_back(fact.alpha[j]);
     return out;
 }
 

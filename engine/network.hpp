@@ -173,7 +173,7 @@ private:
     bool same_key(const Node& join, const Token* token, const Fact* fact) const;
     std::size_t key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const;
     /// In a fact's alpha list, where the memory after the one at `j` starts.
-    std::size_t next_memory(const std::vector<std::uint32_t>& places, std::size_t j) const;
+    std::size_t next_memory(std::span<const std::uint32_t> places, std::size_t j) const;
 
     const dsl::Program& program_;
     std::vector<RuleSpec> specs_;

@@ -153,3 +153,20 @@ TEST_CASE("alpha memories: retracting from a bucket keeps every other fact finda
         REQUIRE(sorted_names(e.pending()) == want);
     }
 }
+
+TEST_CASE("a fact's alpha places grow past the inline room and empty again", "[engine][alpha]") {
+    engine::AlphaPlaces places;
+    for (std::uint32_t i = 0; i < 11; ++i) {
+        places.push_back(100 + i);
+        REQUIRE(places.size() == i + 1);
+        // Every earlier entry survives each move from the fact to the heap and on.
+        for (std::uint32_t j = 0; j <= i; ++j) CHECK(places[j] == 100 + j);
+    }
+    places[7] = 7;
+    CHECK(places.view()[7] == 7);
+    places.clear();
+    CHECK(places.size() == 0);
+    places.push_back(5);
+    CHECK(places.view().size() == 1);
+    CHECK(places[0] == 5);
+}
