@@ -175,9 +175,9 @@ private:
 
     Strategy strategy_;
     std::vector<Level> levels_;  ///< with waiting activations, by decreasing salience
-    /// Every group, in place (activations name theirs by index); freed ones keep their
-    /// heap's capacity for the next.
-    std::deque<Group> groups_;
+    /// Every group (activations name theirs by index; a reference to one is not kept across
+    /// group_for, which may add one); freed ones keep their heap's capacity for the next.
+    std::vector<Group> groups_;
     std::vector<std::uint32_t> free_groups_;
     std::vector<Activation*> removed_;  ///< removed activations no entry refers to
     std::size_t size_ = 0;
