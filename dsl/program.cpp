@@ -15,17 +15,6 @@ std::string_view to_string(FieldType t) noexcept {
     return "?";
 }
 
-bool accepts(FieldType t, ValueKind k) noexcept {
-    switch (t) {
-    case FieldType::Symbol: return k == ValueKind::Symbol;
-    case FieldType::String: return k == ValueKind::String;
-    case FieldType::Int: return k == ValueKind::Int;
-    case FieldType::Float: return k == ValueKind::Float || k == ValueKind::Int;
-    case FieldType::Bool: return k == ValueKind::Bool;
-    case FieldType::Any: return true;
-    }
-    return false;
-}
 
 std::optional<FieldIndex> Template::field_index(std::string_view field) const noexcept {
     for (std::size_t i = 0; i < fields.size(); ++i)

@@ -30,7 +30,18 @@ using VarSlot = std::uint32_t;
 enum class FieldType { Symbol, String, Int, Float, Bool, Any };
 std::string_view to_string(FieldType t) noexcept;
 /// True when a value of kind `k` may be stored in a field of type `t` (float accepts int).
-bool accepts(FieldType t, ValueKind k) noexcept;
+/// Inline: every value a rule asserts is checked.
+inline bool accepts(FieldType t, ValueKind k) noexcept {
+    switch (t) {
+    case FieldType::Symbol: return k == ValueKind::Symbol;
+    case FieldType::String: return k == ValueKind::String;
+    case FieldType::Int: return k == ValueKind::Int;
+    case FieldType::Float: return k == ValueKind::Float || k == ValueKind::Int;
+    case FieldType::Bool: return k == ValueKind::Bool;
+    case FieldType::Any: return true;
+    }
+    return false;
+}
 
 /// `name: type = default`
 struct Field {

@@ -947,3 +947,23 @@ TEST_CASE("holding a firing's assertions back never changes a run", "[engine][re
     // The programs do exercise holding: it saves work somewhere.
     CHECK(held_tokens < written_tokens);
 }
+
+TEST_CASE("a variable copied into an asserted field is checked and converted like any value", "[engine][errors]") {
+    // Values taken straight from a matched fact (no evaluation) still meet the field's
+    // type: an int into a float field becomes a float, a symbol from an `any` field into
+    // an int field is an error at run time.
+    const demarche::ProgramPtr program = compile_text(
+        "template box { v: any }\n"
+        "template whole { n: int }\n"
+        "template real { x: float }\n"
+        "rule widen when whole(n: ?n) then assert real(x: ?n) end\n"
+        "rule narrow when box(v: ?v) real(x: ?x) then assert whole(n: ?v) end\n"
+        "facts { whole(n: 2) box(v: US) }\n");
+    Session s(program);
+    RunResult r = s.run();
+    REQUIRE(r.error);
+    CHECK(r.error->message == "runtime error in rule 'narrow': field 'n' of 'whole' is int, got symbol");
+    std::vector<std::string> facts;
+    for (const FactInfo& f : s.facts()) facts.push_back(format_fact(f));
+    CHECK(std::find(facts.begin(), facts.end(), "real(x: 2.0)") != facts.end());
+}
