@@ -5,6 +5,7 @@
 // level holding no fact. A variable is found as (depth, field) by walking up parents.
 #include "network.hpp"
 
+#include "bucket_map.hpp"
 #include "evaluator.hpp"
 
 #include <algorithm>
@@ -242,7 +243,7 @@ struct Network::Node {
     /// needs (the engine an activation, a query its rows).
     bool keeps_memory = false;
     /// Tokens made by this node, bucketed by the hash of `out_key`'s values.
-    std::unordered_map<std::size_t, std::vector<Token*>> memory;
+    BucketMap<Token> memory;
 
     // Join
     std::uint32_t alpha = no_node;
@@ -271,7 +272,7 @@ struct Network::Node {
 /// which costs no allocation of its own, unlike a map from fact to place.
 struct AlphaIndex {
     std::vector<dsl::FieldIndex> fields;
-    std::unordered_map<std::size_t, std::vector<Fact*>> buckets;
+    BucketMap<Fact> buckets;
 };
 
 struct Network::AlphaMemory {
@@ -793,7 +794,7 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
     Node& n = nodes_[node_id];
     if (!n.keeps_memory) return t;
     t->key_hash = key_hash(t, n.depth, n.out_key);
-    auto& bucket = n.memory[t->key_hash];
+    BucketMap<Token>::Bucket& bucket = n.memory[t->key_hash];
     t->bucket_pos = static_cast<std::uint32_t>(bucket.size());
     bucket.push_back(t);
     return t;
@@ -839,13 +840,12 @@ void Network::destroy_token(Token* t) {
         if (t->next_in_fact) t->next_in_fact->prev_in_fact = t->prev_in_fact;
     }
     if (n.keeps_memory) {
-        auto it = n.memory.find(t->key_hash);
-        auto& bucket = it->second;
+        BucketMap<Token>::Bucket& bucket = *n.memory.find(t->key_hash);
         Token* moved = bucket.back();
         bucket[t->bucket_pos] = moved;
         moved->bucket_pos = t->bucket_pos;
         bucket.pop_back();
-        if (bucket.empty()) n.memory.erase(it);
+        if (bucket.empty()) n.memory.erase(bucket);
     }
     --live_tokens_;
     free_tokens_.push_back(t);
@@ -976,11 +976,10 @@ bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
 
 bool Network::any_match(const Node& body, const Token* owner) const {
     const AlphaIndex& index = alphas_[body.alpha].indexes[body.alpha_index];
-    auto it = index.buckets.find(owner->key_hash);
-    if (it == index.buckets.end()) return false;
+    const BucketMap<Fact>::Bucket* facts = index.buckets.find(owner->key_hash);
+    if (!facts) return false;
     const std::span<const Value* const> left = read_left(body, owner);
-    return std::any_of(it->second.begin(), it->second.end(),
-                       [&](const Fact* f) { return passes_with(body, left, owner, f); });
+    return std::any_of(facts->begin(), facts->end(), [&](const Fact* f) { return passes_with(body, left, owner, f); });
 }
 
 // A fact leaves the counts of the counting groups whose body join `body` it matched.
@@ -989,11 +988,11 @@ void Network::uncount(std::uint32_t body, const Fact* f) {
     const Node& n = nodes_[body];
     std::size_t h = hash_seed;
     for (dsl::FieldIndex field : n.right_key) h = combine(h, hash_value(f->values[field]));
-    auto it = nodes_[n.parent].memory.find(h);
-    if (it == nodes_[n.parent].memory.end()) return;
+    const BucketMap<Token>::Bucket* bucket = nodes_[n.parent].memory.find(h);
+    if (!bucket) return;
     // Copied: a count reaching zero under `not` propagates at once, and nothing may
     // change the bucket under the loop.
-    const std::vector<Token*> owners = it->second;
+    const std::vector<Token*> owners(bucket->begin(), bucket->end());
     for (Token* g : owners)
         if (!g->dying && same_key(n, g, f) && passes(n, g, f)) owner_count_changed(n.parent, g, false);
 }
@@ -1003,9 +1002,9 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     switch (n.kind) {
     case NodeKind::Join: {
         AlphaIndex& index = alphas_[n.alpha].indexes[n.alpha_index];
-        auto it = index.buckets.find(token->key_hash);
-        if (it == index.buckets.end()) return;
-        const std::vector<Fact*>& facts = it->second;
+        const BucketMap<Fact>::Bucket* found = index.buckets.find(token->key_hash);
+        if (!found) return;
+        const BucketMap<Fact>::Bucket& facts = *found;
         const std::span<const Value* const> left = read_left(n, token);
         for (std::size_t i = 0; i < facts.size(); ++i) {
             Fact* f = facts[i];
@@ -1045,9 +1044,9 @@ void Network::left_activate(std::uint32_t id, Token* token) {
 void Network::right_activate(std::uint32_t id, Fact* f, std::size_t h) {
     Node& n = nodes_[id];
     Node& parent = nodes_[n.parent];
-    auto it = parent.memory.find(h);
-    if (it == parent.memory.end()) return;
-    std::vector<Token*>& tokens = it->second;
+    const BucketMap<Token>::Bucket* found = parent.memory.find(h);
+    if (!found) return;
+    const BucketMap<Token>::Bucket& tokens = *found;
     const bool counting = parent.kind == NodeKind::Group && parent.counting;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Token* t = tokens[i];
@@ -1094,7 +1093,7 @@ void Network::assert_fact(Fact& fact) {
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
             index_hashes_.push_back(h);
-            auto& bucket = index.buckets[h];
+            BucketMap<Fact>::Bucket& bucket = index.buckets[h];
             fact.alpha.push_back(static_cast<std::uint32_t>(bucket.size()));
             bucket.push_back(&fact);
         }
@@ -1117,8 +1116,7 @@ void Network::retract_fact(Fact& fact) {
             const std::uint32_t pos = places[j + 1 + i];
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
-            auto it = index.buckets.find(h);
-            std::vector<Fact*>& bucket = it->second;
+            BucketMap<Fact>::Bucket& bucket = *index.buckets.find(h);
             // The last fact of the bucket fills the gap, and its place says so.
             Fact* moved = bucket.back();
             bucket[pos] = moved;
@@ -1129,7 +1127,7 @@ void Network::retract_fact(Fact& fact) {
                 while (theirs[k] != m) k = next_memory(theirs.view(), k);
                 theirs[k + 1 + i] = pos;
             }
-            if (bucket.empty()) index.buckets.erase(it);
+            if (bucket.empty()) index.buckets.erase(bucket);
         }
     }
     for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;

@@ -1,0 +1,78 @@
+// The network's hash table of pointer lists, against std::unordered_map of std::vector
+// under random insertions, removals and lookups, hashes chosen to collide.
+#include "engine/bucket_map.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+using demarche::engine::BucketMap;
+
+namespace {
+
+/// The same numbers on every run and platform.
+std::uint32_t next(std::uint32_t& state, std::uint32_t n) {
+    state = state * 1103515245u + 12345u;
+    return (state >> 16) % n;
+}
+
+void check_same(const BucketMap<int>& map, const std::unordered_map<std::size_t, std::vector<int*>>& model,
+                std::size_t keys) {
+    CHECK(map.size() == model.size());
+    for (std::size_t k = 0; k < keys; ++k) {
+        // Keys differ only in their high bits or only in their low bits.
+        for (std::size_t h : {k << 40, k}) {
+            const auto* b = map.find(h);
+            auto it = model.find(h);
+            REQUIRE((b != nullptr) == (it != model.end()));
+            if (!b) continue;
+            CHECK(std::vector<int*>(b->begin(), b->end()) == it->second);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("bucket map: lists by hash stay right through growth and removals", "[engine][bucket_map]") {
+    std::vector<int> targets(64);
+    BucketMap<int> map;
+    std::unordered_map<std::size_t, std::vector<int*>> model;
+    std::uint32_t state = 99;
+    const std::size_t keys = 300;
+    for (int step = 0; step < 20000; ++step) {
+        const std::size_t k = next(state, keys);
+        const std::size_t h = next(state, 2) ? k << 40 : k;
+        if (next(state, 3) != 0) {
+            // Append, making the bucket if need be.
+            int* p = &targets[next(state, 64)];
+            map[h].push_back(p);
+            model[h].push_back(p);
+        } else if (auto* b = map.find(h)) {
+            // Remove one element the way the network does: the last fills its place.
+            std::vector<int*>& m = model.at(h);
+            const std::size_t pos = next(state, static_cast<std::uint32_t>(b->size()));
+            (*b)[pos] = b->back();
+            b->pop_back();
+            m[pos] = m.back();
+            m.pop_back();
+            if (b->empty()) {
+                map.erase(*b);
+                model.erase(h);
+            }
+        } else {
+            CHECK(model.count(h) == 0);
+        }
+        if (step % 2000 == 0) check_same(map, model, keys);
+    }
+    check_same(map, model, keys);
+
+    // A moved map keeps its lists; the one moved from is empty and usable.
+    BucketMap<int> moved(std::move(map));
+    check_same(moved, model, keys);
+    CHECK(map.size() == 0);  // NOLINT(bugprone-use-after-move): moved-from state is specified
+    CHECK(map.find(0) == nullptr);
+    map[7].push_back(&targets[0]);
+    CHECK(map.find(7)->size() == 1);
+}
