@@ -265,6 +265,10 @@ struct Network::Node {
     std::uint32_t group = no_node;
     // Terminal
     std::uint32_t spec = no_node;
+    /// Its matches are its parent's tokens, which then report to the listener.
+    bool borrows = false;
+    /// The parent of a borrowing terminal: the spec whose matches its tokens are.
+    std::uint32_t reports = no_node;
 };
 
 /// One hash index of an alpha memory over some fields (the right key of its joins). A
@@ -460,6 +464,18 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
     for (TemplateAlpha& ta : by_template_) ta.build_dispatch(alphas_);
     for (Node& n : nodes_) {
         if (n.kind == NodeKind::Join) nodes_[n.parent].keeps_memory = true;
+    }
+    // A terminal whose parent makes tokens that nothing else reads takes the parent's
+    // token as its match rather than making one more per match, which was linked in,
+    // unlinked and recycled again for every activation (closure: every firing).
+    for (std::uint32_t s = 0; s < specs_.size(); ++s) {
+        Node& t = nodes_[terminals_[s]];
+        Node& p = nodes_[t.parent];
+        const bool makes = p.kind == NodeKind::Join || p.kind == NodeKind::Filter || p.kind == NodeKind::GroupOut;
+        if (!makes || p.children.size() != 1 || p.keeps_memory) continue;
+        t.borrows = true;
+        t.depth = p.depth;
+        p.reports = s;
     }
 }
 
@@ -824,6 +840,8 @@ void Network::destroy_token(Token* t) {
         listener_.on_unmatch(n.spec, *t);
     else if (n.kind == NodeKind::Partner)
         group_count_changed(t->node, t, false);
+    else if (n.reports != no_node)
+        listener_.on_unmatch(n.reports, *t);
 
     if (t->parent) {
         if (t->prev_sibling)
@@ -1036,7 +1054,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         return;
     }
     case NodeKind::Partner: group_count_changed(id, make_token(id, token, nullptr), true); return;
-    case NodeKind::Terminal: listener_.on_match(n.spec, *make_token(id, token, nullptr)); return;
+    case NodeKind::Terminal: listener_.on_match(n.spec, n.borrows ? *token : *make_token(id, token, nullptr)); return;
     case NodeKind::Root: return;
     }
 }

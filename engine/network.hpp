@@ -45,11 +45,11 @@ struct Token {
     Token* next_sibling = nullptr;
     Token* prev_in_fact = nullptr;  ///< list of tokens ending in `fact`
     Token* next_in_fact = nullptr;
-    // A terminal node keeps no memory (nothing joins on its tokens), and only its tokens
-    // carry a payload.
+    // Only match tokens carry a payload, and they are in no memory: a terminal's, or
+    // those of a node whose terminal borrows them (nothing joins on either).
     union {
         std::size_t key_hash = 0;   ///< nodes that keep memory: hash of the output key, the bucket
-        void* payload;              ///< terminal tokens: the listener's activation
+        void* payload;              ///< match tokens: the listener's activation
     };
 };
 static_assert(sizeof(void*) != 8 || sizeof(Token) == 80, "Token layout: see bucket_pos");
@@ -101,7 +101,7 @@ public:
     void assert_fact(Fact& fact);
     /// Removes a fact from every memory and deletes every token built on it.
     void retract_fact(Fact& fact);
-    /// Deletes a terminal token whose match the listener no longer needs (it reports
+    /// Deletes a match token (see terminal_depth) whose match the listener no longer needs (it reports
     /// the unmatch as usual), and the partial matches above it that only led to it.
     /// The match does not come back: a token is only made when its parent is, or when
     /// a fact arrives.
@@ -111,7 +111,9 @@ public:
     const std::vector<std::uint32_t>& positions(std::uint32_t spec) const { return positions_[spec]; }
     /// Where each variable of a spec is bound (unbound for variables inside groups).
     const std::vector<Binding>& bindings(std::uint32_t spec) const { return bindings_[spec]; }
-    /// Depth of the tokens at a spec's terminal node.
+    /// Depth of the tokens that are a spec's matches: its terminal's, or, when the
+    /// terminal's parent feeds nothing else and keeps no memory, the parent's (the
+    /// terminal then makes no token of its own).
     std::uint32_t terminal_depth(std::uint32_t spec) const;
 
     /// Fact at `depth` in the chain ending at `token` (whose depth is `token_depth`).
