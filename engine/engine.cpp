@@ -67,13 +67,18 @@ const Value* plain_value(const dsl::Expr& e, const ChainVars& vars) noexcept {
     return nullptr;
 }
 
+[[noreturn, gnu::cold]] void wrong_kind(const dsl::Template& t, const dsl::Field& f, const Value& v, const dsl::Expr& e) {
+    throw EvalError{"field '" + f.name + "' of '" + t.name + "' is " + std::string(dsl::to_string(f.type)) + ", got " +
+                        std::string(kind_name(kind_of(v))),
+                    e.range, std::nullopt};
+}
+
 /// Checks a value computed for a field and converts an int to float for a float field.
-void fit_field(const dsl::Template& t, dsl::FieldIndex i, Value& v, const dsl::Expr& e) {
+/// The message is built apart (wrong_kind) so that the check, run on every asserted
+/// value, is small enough to inline.
+[[gnu::always_inline]] inline void fit_field(const dsl::Template& t, dsl::FieldIndex i, Value& v, const dsl::Expr& e) {
     const dsl::Field& f = t.fields.at(i);
-    if (!dsl::accepts(f.type, kind_of(v)))
-        throw EvalError{"field '" + f.name + "' of '" + t.name + "' is " + std::string(dsl::to_string(f.type)) +
-                            ", got " + std::string(kind_name(kind_of(v))),
-                        e.range, std::nullopt};
+    if (!dsl::accepts(f.type, kind_of(v))) wrong_kind(t, f, v, e);
     if (f.type == dsl::FieldType::Float && kind_of(v) == ValueKind::Int)
         v = Value(static_cast<double>(v2::get<std::int64_t>(v)));
 }

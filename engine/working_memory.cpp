@@ -10,11 +10,10 @@ namespace demarche::engine {
 
 namespace {
 
-// Marks an erased slot: probing goes on past it, insertion may reuse it.
-Fact* tombstone() noexcept {
-    static Fact marker;
-    return &marker;
-}
+// Marks an erased slot: probing goes on past it, insertion may reuse it. At namespace
+// scope, not a function's static, which cost a guard check on every probe.
+Fact tombstone_marker;
+Fact* tombstone() noexcept { return &tombstone_marker; }
 
 bool same_fact(const Fact& f, dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) noexcept {
     if (f.hash != hash || f.tmpl != tmpl || f.values.size() != values.size()) return false;
