@@ -785,11 +785,11 @@ std::size_t Network::key_hash(const Token* token, std::uint32_t depth, const std
 
 Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
     Token* t;
-    if (free_tokens_.empty()) {
+    if (!free_tokens_) {
         t = &token_pool_.emplace_back();
     } else {
-        t = free_tokens_.back();
-        free_tokens_.pop_back();
+        t = free_tokens_;
+        free_tokens_ = t->parent;
         *t = Token{};
     }
     ++live_tokens_;
@@ -866,7 +866,8 @@ void Network::destroy_token(Token* t) {
         if (bucket.empty()) n.memory.erase(bucket);
     }
     --live_tokens_;
-    free_tokens_.push_back(t);
+    t->parent = free_tokens_;
+    free_tokens_ = t;
 }
 
 void Network::delete_main_children(const Node& group, Token* owner) {
