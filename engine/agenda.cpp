@@ -151,7 +151,10 @@ std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t sa
     }
     groups_[g].key = key;
     groups_[g].salience = salience;
-    order.insert(it, g);
+    if (it == order.end())
+        order.push_back(g);  // the usual case, without the deque's general insertion
+    else
+        order.insert(it, g);
     return g;
 }
 

@@ -1159,7 +1159,9 @@ void Network::retract_fact(Fact& fact) {
 
 void Network::drop_match(Token& terminal) {
     Token* up = terminal.parent;
-    delete_token(&terminal);
+    // A match token has no children: nothing to walk.
+    terminal.dying = true;
+    destroy_token(&terminal);
     // A join or filter token in no memory is reachable only from its parent and its
     // fact; once childless it is a match record nothing will read (closure: one per
     // firing). Group tokens carry counts and stay.
