@@ -167,10 +167,34 @@ void Agenda::add(Activation& a) {
     if (level == levels_.end() || level->salience != a.salience) level = levels_.insert(level, Level{a.salience, {}, 0});
     a.group = group_for(*level, key_of(a), a.salience);
     Group& group = groups_[a.group];
-    group.heap.push_back(e);
-    sift_up(group.heap, group.heap.size() - 1);
+    insert(group, e);
     ++group.waiting;
     ++size_;
+}
+
+void Agenda::insert(Group& group, const Entry& e) {
+    Heap& heap = group.heap;
+    if (group.sorted && heap.size() < sorted_limit) {
+        heap.push_back(e);
+        std::size_t i = heap.size() - 1;
+        for (; i > 0 && before(heap[i - 1], e); --i) heap[i] = heap[i - 1];
+        heap[i] = e;
+        return;
+    }
+    if (group.sorted) {
+        // In firing order, first to fire first, a list is a heap.
+        std::reverse(heap.begin(), heap.end());
+        group.sorted = false;
+    }
+    heap.push_back(e);
+    sift_up(heap, heap.size() - 1);
+}
+
+void Agenda::drop_top(Group& group) const noexcept {
+    if (group.sorted)
+        group.heap.pop_back();
+    else
+        pop_heap(group.heap);
 }
 
 void Agenda::after_removal(std::uint32_t g) {
@@ -188,11 +212,13 @@ void Agenda::after_removal(std::uint32_t g) {
             removed_.push_back(e.activation);
             return true;
         });
-        for (std::size_t i = heap.size() / 2; i-- > 0;) sift_down(heap, i);
+        if (!group.sorted)
+            for (std::size_t i = heap.size() / 2; i-- > 0;) sift_down(heap, i);
         return;
     }
     for (const Entry& e : heap) removed_.push_back(e.activation);
     heap.clear();
+    group.sorted = true;
     auto level = find_level(group.salience);
     ++level->empty_groups;
     std::deque<std::uint32_t>& order = level->order;
@@ -231,16 +257,16 @@ void Agenda::remove(Activation& a) {
 
 Activation& Agenda::pop() {
     const std::uint32_t g = first_group(levels_.front());
-    Heap& heap = groups_[g].heap;
+    Group& group = groups_[g];
     // A group with waiting activations has one on top once the removed entries above
     // it are gone.
-    while (!heap.front().activation->queued) {
-        removed_.push_back(heap.front().activation);
-        pop_heap(heap);
+    while (!top(group).activation->queued) {
+        removed_.push_back(top(group).activation);
+        drop_top(group);
     }
-    Activation& a = *heap.front().activation;
+    Activation& a = *top(group).activation;
     a.queued = false;
-    pop_heap(heap);
+    drop_top(group);
     after_removal(g);
     return a;
 }

@@ -83,8 +83,9 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
 /// They are kept by salience, then, under depth and breadth, by the moment that created
 /// them: a new activation belongs to the newest moment, so under depth it lands in the
 /// group that fires next instead of climbing a heap of every waiting activation. Within
-/// a group (and under lex and MEA, within a salience) a binary heap orders them; heap
-/// entries keep the leading sort keys by value, so most comparisons read no activation.
+/// a group (and under lex and MEA, within a salience) a sorted list orders a few of them
+/// and a binary heap more; entries keep the leading sort keys by value, so most
+/// comparisons read no activation.
 ///
 /// Removal is lazy. Most activations leave unfired, when a change undoes their match,
 /// and usually with the rest of their group (the alternatives a rule did not choose);
@@ -130,8 +131,14 @@ private:
         std::uint64_t key = 0;
         std::int64_t salience = 0;
         std::size_t waiting = 0;  ///< entries whose activation is still queued
+        /// Up to `sorted_limit` entries, `heap` is sorted with the first to fire last;
+        /// past that it becomes a heap until the group empties.
+        bool sorted = true;
         Heap heap;
     };
+    /// Most groups hold a few activations (closure: one moment makes one per child of a
+    /// node), and a sorted list costs them fewer comparisons and moves than a heap.
+    static constexpr std::size_t sorted_limit = 8;
     /// One salience: its groups (indexes into groups_) in increasing key order. The first
     /// and the last always have waiting activations; emptied groups between them wait
     /// for compact().
@@ -172,6 +179,10 @@ private:
     void sift_down(Heap& heap, std::size_t i) const noexcept;
     /// Removes heap[0].
     void pop_heap(Heap& heap) const noexcept;
+    void insert(Group& group, const Entry& e);
+    /// The group's first entry to fire, and its removal.
+    static const Entry& top(const Group& group) noexcept { return group.sorted ? group.heap.back() : group.heap.front(); }
+    void drop_top(Group& group) const noexcept;
 
     Strategy strategy_;
     std::vector<Level> levels_;  ///< with waiting activations, by decreasing salience
