@@ -460,6 +460,14 @@ RunResult Engine::run(const RunOptions& options) {
         result.error = failure_;
         return result;
     }
+    if (busy_) {
+        // Refused, not failed: the session goes on once the call returns.
+        result.complete = false;
+        result.stop_reason = StopReason::RuntimeError;
+        result.error = Diagnostic{Severity::Error, std::string(busy_message), {}, {}};
+        return result;
+    }
+    Busy busy(busy_);
     // Activations left by a halt or a limit keep waiting, in the order of this run.
     agenda_.set_strategy(options.strategy);
     observer_ = options.observer ? options.observer : default_observer_;

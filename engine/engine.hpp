@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace demarche::engine {
 
@@ -42,6 +43,8 @@ public:
     template <typename F>
     FactResult change(F&& body) {
         if (failure_) return {0, "the session stopped on a runtime error: " + failure_->message};
+        if (busy_) return {0, std::string(busy_message)};
+        Busy busy(busy_);
         try {
             load();
             return body();
@@ -78,6 +81,17 @@ public:
     std::size_t activations_allocated() const noexcept { return activations_.size(); }
 
 private:
+    static constexpr std::string_view busy_message =
+        "the session is in the middle of a run or change: an observer may read it, not change or run it";
+    /// Marks a run or change in progress for its scope.
+    struct Busy {
+        explicit Busy(bool& flag) noexcept : flag_(flag) { flag_ = true; }
+        ~Busy() { flag_ = false; }
+        Busy(const Busy&) = delete;
+        Busy& operator=(const Busy&) = delete;
+        bool& flag_;
+    };
+
     void on_match(std::uint32_t spec, Token& token) override;
     void on_unmatch(std::uint32_t spec, Token& token) override;
 
@@ -160,6 +174,9 @@ private:
     std::optional<StopReason> stopped_;  ///< the limit that stopped the run in progress
     Observer* default_observer_ = nullptr;
     std::optional<Diagnostic> failure_;
+    /// A run or change is in progress: an observer it calls must not start another, which
+    /// would find activations deferred, assertions held and a firing half done.
+    bool busy_ = false;
 };
 
 }  // namespace demarche::engine

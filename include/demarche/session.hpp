@@ -179,6 +179,10 @@ constexpr EventMask operator|(EventKind a, EventKind b) noexcept { return EventM
 /// provenance. Every method does nothing by default. Called on the thread that runs the
 /// session. The views passed are valid only during the call.
 ///
+/// From inside a call an observer may read the session it observes (facts, fact,
+/// count_facts, query) but not change or run it: the change or run is refused with an
+/// error and changes nothing, since the session is in the middle of one already.
+///
 /// An observer declares the kinds of event it wants when it is constructed (all by
 /// default); the engine builds and sends no event of the other kinds, so an observer that
 /// needs only assertions, retractions and firings does not pay for activations.

@@ -266,3 +266,43 @@ TEST_CASE("session: count_facts counts the present facts and the derived ones", 
     CHECK(counts.derived == 0);
     CHECK(counts.present == s.facts().size());
 }
+
+TEST_CASE("session: an observer reads the session it observes but cannot change or run it", "[api][session]") {
+    // Called back in the middle of a firing (activations deferred, assertions held), the
+    // session refuses a change or a run and changes nothing; reading it is fine.
+    struct Meddler final : demarche::Observer {
+        explicit Meddler(demarche::Session& s) : Observer(demarche::EventKind::Fire), session(s) {}
+        void on_fire(std::uint64_t, const demarche::ActivationView&) override {
+            seen.push_back(session.count_facts().present);
+            changes.push_back(session.assert_fact("order", {{"name", sym("pen")}}));
+            changes.push_back(session.retract(1));
+            runs.push_back(session.run());
+        }
+        demarche::Session& session;
+        std::vector<std::size_t> seen;
+        std::vector<demarche::FactResult> changes;
+        std::vector<demarche::RunResult> runs;
+    };
+    demarche::Session s(compile(shop_rules));
+    Meddler m(s);
+    demarche::RunResult r = s.run(options(demarche::Strategy::Depth, std::nullopt, &m));
+    CHECK(r.complete);
+    CHECK(r.fired == 1);  // find_cheap on the pen
+    CHECK(r.output == std::vector<std::string>{"cheap: pen"});
+    REQUIRE(m.changes.size() == 2);
+    for (const demarche::FactResult& c : m.changes) {
+        CHECK_FALSE(c.ok());
+        REQUIRE(c.error);
+        CHECK(c.error->find("in the middle of a run or change") != std::string::npos);
+    }
+    REQUIRE(m.runs.size() == 1);
+    CHECK_FALSE(m.runs[0].complete);
+    CHECK(m.runs[0].fired == 0);
+    REQUIRE(m.runs[0].error);
+    CHECK(m.runs[0].error->message.find("in the middle of a run or change") != std::string::npos);
+    CHECK(m.seen == std::vector<std::size_t>{1});
+    // Nothing was changed, and the session goes on as usual.
+    CHECK(derived_names(s) == std::vector<std::string>{"cheap pen"});
+    CHECK(s.assert_fact("order", {{"name", sym("pen")}}).ok());
+    CHECK(s.run().output == std::vector<std::string>{"ship 1 pen"});
+}
