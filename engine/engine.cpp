@@ -375,6 +375,9 @@ void Engine::fire_one(Activation& a) {
 
 std::uint64_t Engine::fire(std::uint64_t limit) {
     start();
+    // An observer of activations would see them come and go at other points.
+    const bool hold = may_hold_ && !(observer_ && (observer_->wants(EventKind::Activate) ||
+                                                   observer_->wants(EventKind::Deactivate)));
     std::uint64_t n = 0;
     while (n < limit && !halted_ && !agenda_.empty()) {
         // Between firings, so a limit never leaves a firing half done.
@@ -384,9 +387,7 @@ std::uint64_t Engine::fire(std::uint64_t limit) {
         ++fired_;
         if (observer_ && observer_->wants(EventKind::Fire)) observer_->on_fire(fired_, view(a));
         firing_ = &a;
-        // An observer of activations would see them come and go at other points.
-        holding_ = may_hold_ && !(observer_ && (observer_->wants(EventKind::Activate) ||
-                                                observer_->wants(EventKind::Deactivate)));
+        holding_ = hold;
         try {
             fire_one(a);
         } catch (EvalError& e) {

@@ -267,7 +267,8 @@ struct Network::Node {
     std::uint32_t spec = no_node;
     /// Its matches are its parent's tokens, which then report to the listener.
     bool borrows = false;
-    /// The parent of a borrowing terminal: the spec whose matches its tokens are.
+    // The parent of a borrowing terminal (a join, filter or group output)
+    /// The spec whose matches this node's tokens are.
     std::uint32_t reports = no_node;
 };
 
@@ -373,14 +374,14 @@ struct Network::TemplateAlpha {
 
 namespace {
 
-/// Reads variables for a where test from a token chain and an optional candidate fact
-/// one level below it.
 /// The fact at depth `at` of a partial match: the chain ending at `t` (at `depth`), or
 /// the candidate fact one level below it.
 inline const Fact* fact_in(const Token* t, std::uint32_t depth, const Fact* candidate, std::uint32_t at) {
     return at == depth + 1 ? candidate : Network::fact_at(t, depth, at);
 }
 
+/// Reads variables for a where test from a token chain and an optional candidate fact
+/// one level below it.
 class TokenVars final : public VariableSource {
 public:
     TokenVars(const std::vector<Binding>& bindings, const Token* token, std::uint32_t depth,

@@ -770,6 +770,13 @@ void check_same_run(const RunRecord& held, const RunRecord& written) {
     CHECK(held.complete == written.complete);
 }
 
+/// A run with assertions held back prints `output`, and is the run in written order.
+void check_held_output(const demarche::ProgramPtr& program, Strategy strategy, const std::vector<std::string>& output) {
+    const RunRecord held = record_run(program, strategy, false, 100);
+    CHECK(held.output == output);
+    check_same_run(held, record_run(program, strategy, true, 100));
+}
+
 }  // namespace
 
 TEST_CASE("a firing's assertions wait until its retractions are through the network", "[engine][rete]") {
@@ -820,12 +827,8 @@ TEST_CASE("held assertions make their matches at their own moments", "[engine][a
         "rule on_a when a(x: ?x) then print \"a\" end\n"
         "rule on_b when b(x: ?x) then print \"b\" end\n"
         "facts { go(x: 1) }\n");
-    const RunRecord breadth = record_run(program, Strategy::Breadth, false, 100);
-    CHECK(breadth.output == std::vector<std::string>{"a", "b"});
-    check_same_run(breadth, record_run(program, Strategy::Breadth, true, 100));
-    const RunRecord depth = record_run(program, Strategy::Depth, false, 100);
-    CHECK(depth.output == std::vector<std::string>{"b", "a"});
-    check_same_run(depth, record_run(program, Strategy::Depth, true, 100));
+    check_held_output(program, Strategy::Breadth, {"a", "b"});
+    check_held_output(program, Strategy::Depth, {"b", "a"});
 
     // Retracting the block frees a match of the x asserted before it, at the
     // retraction's moment: the held x goes into the network first, and depth fires
@@ -838,9 +841,7 @@ TEST_CASE("held assertions make their matches at their own moments", "[engine][a
         "rule plain when x(v: ?v) then print \"plain\" end\n"
         "rule freed when x(v: ?v) not block(v: ?v) then print \"freed\" end\n"
         "facts { go(x: 1) block(v: 1) }\n");
-    const RunRecord freed = record_run(freeing, Strategy::Depth, false, 100);
-    CHECK(freed.output == std::vector<std::string>{"freed", "plain"});
-    check_same_run(freed, record_run(freeing, Strategy::Depth, true, 100));
+    check_held_output(freeing, Strategy::Depth, {"freed", "plain"});
 }
 
 TEST_CASE("a where test that fails on a match the firing drops again still fails the run", "[engine][errors]") {
