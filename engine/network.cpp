@@ -225,6 +225,8 @@ struct Network::Step {
     std::vector<WhereTest> wheres;
     std::vector<dsl::VarSlot> binds;
     bool negated = false;
+    /// Group: the group's output adds no level (see Node::pass_through).
+    bool pass_through = false;
     std::vector<Step> sub;
 };
 
@@ -261,6 +263,12 @@ struct Network::Node {
     bool counting = false;
     std::uint32_t sub = no_node;
     std::uint32_t out = no_node;
+    /// GroupOut: the group's token itself goes on, at the group's depth, instead of a
+    /// token of its own under it (one token less per partial match that passes a `not`
+    /// or `exists`). Only where no join reads the output (a join's left memory would
+    /// need the token in a second bucket): the group is followed by another group or
+    /// ends its scope.
+    bool pass_through = false;
     // Partner: the group whose body ends here
     std::uint32_t group = no_node;
     // Terminal
@@ -484,7 +492,8 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
     for (std::uint32_t s = 0; s < specs_.size(); ++s) {
         Node& t = nodes_[terminals_[s]];
         Node& p = nodes_[t.parent];
-        const bool makes = p.kind == NodeKind::Join || p.kind == NodeKind::Filter || p.kind == NodeKind::GroupOut;
+        const bool makes = p.kind == NodeKind::Join || p.kind == NodeKind::Filter ||
+                           (p.kind == NodeKind::GroupOut && !p.pass_through);
         if (!makes || p.children.size() != 1 || p.keeps_memory) continue;
         t.borrows = true;
         t.depth = p.depth;
@@ -550,6 +559,13 @@ std::vector<Network::Step> Network::plan_scope(std::uint32_t spec, const std::ve
     if (visible) order = join_order(conds, changing_);
     std::vector<std::size_t> step_of(n, 0);
     std::vector<std::uint32_t> depth_of(n, 0);  // of each condition's visible level
+    std::vector<bool> pattern_next(n, false);   // the condition joined next is a pattern
+    for (std::size_t k = 0, last = n; k < n; ++k) {
+        const std::size_t i = order[n - 1 - k];
+        if (conds[i].kind == CK::Where) continue;
+        pattern_next[i] = last < n && conds[last].kind == CK::Pattern;
+        last = i;
+    }
     for (std::size_t i : order) {
         const dsl::Condition& c = conds[i];
         switch (c.kind) {
@@ -564,9 +580,10 @@ std::vector<Network::Step> Network::plan_scope(std::uint32_t spec, const std::ve
             g.kind = Step::Kind::Group;
             g.negated = c.kind == CK::Not;
             g.sub = plan_scope(spec, c.group, cur + 1, nullptr);
+            g.pass_through = !pattern_next[i];
             steps.push_back(std::move(g));
             depth_of[i] = cur + 1;
-            cur += 2;
+            cur += g.pass_through ? 1 : 2;
             break;
         }
         case CK::Where: break;
@@ -776,7 +793,8 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
             Node o;
             o.kind = NodeKind::GroupOut;
             o.parent = gid;
-            o.depth = nodes_[gid].depth + 1;
+            o.pass_through = s.pass_through;
+            o.depth = nodes_[gid].depth + (s.pass_through ? 0 : 1);
             o.out_key = std::move(next_key);
             std::uint32_t oid = add_node(std::move(o));
             nodes_[gid].out = oid;
@@ -883,10 +901,12 @@ void Network::destroy_token(Token* t) {
     free_tokens_ = t;
 }
 
+// The owner's other children are its body's tokens.
 void Network::delete_main_children(const Node& group, Token* owner) {
+    const bool pass_through = nodes_[group.out].pass_through;
     for (Token* c = owner->first_child; c;) {
         Token* next = c->next_sibling;
-        if (c->node == group.out) delete_token(c);
+        if (pass_through ? nodes_[c->node].parent == group.out : c->node == group.out) delete_token(c);
         c = next;
     }
 }
@@ -1048,6 +1068,10 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         if (!passes(n, token, nullptr)) return;
         [[fallthrough]];
     case NodeKind::GroupOut: {
+        if (n.pass_through) {
+            for (std::uint32_t c : n.children) schedule(c, token);
+            return;
+        }
         Token* t = make_token(id, token, nullptr);
         for (std::uint32_t c : n.children) schedule(c, t);
         return;

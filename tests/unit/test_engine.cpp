@@ -996,3 +996,53 @@ TEST_CASE("a rule's match is its last join's token unless another rule reads tha
         CHECK(e.agenda().empty());
     }
 }
+
+TEST_CASE("a not or exists that no join reads passes its own token on", "[engine][rete][not]") {
+    // Each group here is followed by another group or ends the rule: its partial
+    // matches go on as the group's token, with no output token under it.
+    const std::string rules = "template a { x: int }\ntemplate b { x: int }\ntemplate c { x: int }\n"
+                              "rule free when a(x: ?x) not b(x: ?x) not c(x: ?x) then end\n";
+    Engine e(compile_text(rules), nullptr);
+    e.load();
+    for (int i = 1; i <= 5; ++i) e.assert_input(0, {num(i)});
+    // The root, and per a: its token, a token per group and the terminal's.
+    CHECK(e.network().token_count() == 21u);
+    CHECK(e.agenda().size() == 5);
+    const FactId b3 = e.assert_input(1, {num(3)});
+    CHECK(e.agenda().size() == 4);
+    CHECK(e.network().token_count() == 19u);  // a(3)'s second group and match went
+    const FactId c4 = e.assert_input(2, {num(4)});
+    CHECK(e.agenda().size() == 3);
+    CHECK(e.network().token_count() == 18u);
+    e.retract(b3);
+    CHECK(e.agenda().size() == 4);
+    CHECK(e.network().token_count() == 20u);
+    e.retract(c4);
+    // Depth first: the matches made again are the newest.
+    CHECK(names(e.pending()) == std::vector<std::string>{"free: f-4,*,*", "free: f-3,*,*", "free: f-5,*,*",
+                                                         "free: f-2,*,*", "free: f-1,*,*"});
+    CHECK(e.network().token_count() == 21u);
+}
+
+TEST_CASE("a not inside a not group ends its body without an output token", "[engine][rete][not]") {
+    // `a` matches when no b with the same x lacks a c with that x.
+    const std::string rules = "template a { x: int }\ntemplate b { x: int }\ntemplate c { x: int }\n"
+                              "rule covered when a(x: ?x) not { b(x: ?x) not c(x: ?x) } then end\n";
+    Engine e(compile_text(rules), nullptr);
+    e.load();
+    e.assert_input(0, {num(1)});
+    CHECK(e.agenda().size() == 1);
+    const FactId b = e.assert_input(1, {num(1)});
+    CHECK(e.agenda().empty());
+    const FactId c = e.assert_input(2, {num(1)});
+    CHECK(e.agenda().size() == 1);
+    e.retract(c);
+    CHECK(e.agenda().empty());
+    e.retract(b);
+    CHECK(e.agenda().size() == 1);
+    e.assert_input(1, {num(1)});
+    e.assert_input(2, {num(2)});
+    CHECK(e.agenda().empty());
+    e.assert_input(2, {num(1)});
+    CHECK(names(e.pending()) == std::vector<std::string>{"covered: f-1,*"});
+}
