@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <bit>
 #include <iterator>
+#include <memory>
 #include <utility>
 
 namespace demarche::engine {
@@ -116,8 +117,18 @@ Fact& WorkingMemory::add(dsl::TemplateId tmpl, std::span<Value> values, std::siz
 }
 
 Fact& WorkingMemory::add_borrowed(dsl::TemplateId tmpl, std::span<const Value> values, std::size_t hash) {
-    Fact& f = facts_.emplace_back();
-    f.id = facts_.size();
+    Fact* record = nullptr;
+    if (free_records_.empty()) {
+        record = &records_.emplace_back();
+    } else {
+        record = free_records_.back();
+        free_records_.pop_back();
+        std::destroy_at(record);
+        std::construct_at(record);
+    }
+    Fact& f = *record;
+    by_id_.push_back(&f);
+    f.id = by_id_.size();
     f.tmpl = tmpl;
     f.values = values;
     f.hash = hash;
@@ -134,10 +145,10 @@ void WorkingMemory::remove(Fact& fact) {
 }
 
 void WorkingMemory::reclaim(Fact& fact) {
-    if (fact.alive) return;
+    if (fact.alive || by_id_[fact.id - 1] != &fact) return;
     if (fact.stored) store_.release(fact.values);
-    fact.stored = false;
-    fact.values = {};
+    by_id_[fact.id - 1] = nullptr;
+    free_records_.push_back(&fact);
 }
 
 }  // namespace demarche::engine
