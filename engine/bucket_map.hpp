@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -14,7 +15,7 @@ namespace demarche::engine {
 /// place. A std::unordered_map of std::vector cost two allocations for every new key and
 /// two releases when its list emptied (Waltz keys most joins on a point that one or two
 /// facts share: 16% of its instructions were malloc and free), and about 90 bytes a key
-/// where a slot takes 24.
+/// where a slot takes 16.
 ///
 /// A Bucket reference stays valid until the next operator[] (which may move the slots) or
 /// erase of that bucket; find and the lists' own changes move nothing.
@@ -23,52 +24,62 @@ class BucketMap {
 public:
     class Bucket {
     public:
-        std::size_t size() const noexcept { return size_; }
-        bool empty() const noexcept { return size_ == 0; }
+        std::size_t size() const noexcept { return state_ & size_mask; }
+        bool empty() const noexcept { return size() == 0; }
         T* operator[](std::size_t i) const noexcept { return data()[i]; }
         T*& operator[](std::size_t i) noexcept { return data()[i]; }
-        T* back() const noexcept { return data()[size_ - 1]; }
+        T* back() const noexcept { return data()[size() - 1]; }
         T* const* begin() const noexcept { return data(); }
-        T* const* end() const noexcept { return data() + size_; }
+        T* const* end() const noexcept { return data() + size(); }
         void push_back(T* x) {
-            if (size_ == capacity_) grow();
-            data()[size_++] = x;
+            const std::uint32_t n = state_ & size_mask;
+            if (n == std::uint32_t{1} << room_log()) grow();
+            data()[n] = x;
+            ++state_;
         }
-        void pop_back() noexcept { --size_; }
+        void pop_back() noexcept { --state_; }
 
     private:
         friend class BucketMap;
-        // capacity_ also says what the slot is: 0 never used, 1 a list of one in place,
-        // more a list on the heap, `erased` an erased bucket.
-        static constexpr std::uint32_t never_used = 0;
-        static constexpr std::uint32_t in_place = 1;
-        static constexpr std::uint32_t erased = 0xFFFFFFFF;
+        // state_ holds the list's size in its low 27 bits and, in its top 5, the log2 of
+        // its room: 0 one entry in place, 1 to `max_log` a list on the heap, `no_bucket` a
+        // slot without a bucket (size 0: never used, 1: erased).
+        static constexpr std::uint32_t size_bits = 27;
+        static constexpr std::uint32_t size_mask = (std::uint32_t{1} << size_bits) - 1;
+        static constexpr std::uint32_t max_log = size_bits - 1;  // so a size always fits
+        static constexpr std::uint32_t no_bucket = 31;
+        static constexpr std::uint32_t never_used = no_bucket << size_bits;
+        static constexpr std::uint32_t erased = never_used | 1;
 
-        bool live() const noexcept { return capacity_ != never_used && capacity_ != erased; }
-        T** data() noexcept { return capacity_ > in_place ? heap_ : inline_; }
-        T* const* data() const noexcept { return capacity_ > in_place ? heap_ : inline_; }
+        std::uint32_t room_log() const noexcept { return state_ >> size_bits; }
+        bool live() const noexcept { return room_log() != no_bucket; }
+        // For a live bucket: its room is 1, in place, unless the top bits say otherwise.
+        T** data() noexcept { return state_ > size_mask ? heap_ : &one_; }
+        T* const* data() const noexcept { return state_ > size_mask ? heap_ : &one_; }
         void grow() {
-            T** bigger = new T*[2 * std::size_t{capacity_}];
-            std::copy(data(), data() + size_, bigger);
+            const std::uint32_t log = room_log() + 1;
+            if (log > max_log) throw std::length_error("more than 67,108,864 entries under one key");
+            T** bigger = new T*[std::size_t{1} << log];
+            std::copy(data(), data() + size(), bigger);
             release();
             heap_ = bigger;
-            capacity_ *= 2;
+            state_ = (log << size_bits) | (state_ & size_mask);
         }
         void release() noexcept {
-            if (capacity_ > in_place && capacity_ != erased) delete[] heap_;
+            if (live() && room_log() != 0) delete[] heap_;
         }
 
-        std::size_t hash_ = 0;
-        std::uint32_t size_ = 0;
-        std::uint32_t capacity_ = never_used;
+        std::uint32_t hash_ = 0;  ///< the key's hash folded to 32 bits (see fold)
+        std::uint32_t state_ = never_used;
         union {
-            T* inline_[in_place] = {};
+            T* one_ = nullptr;
             T** heap_;
         };
     };
-    // One pointer in place keeps a slot at 24 bytes; room for two took Waltz 800 from 53.0
-    // to 55.4 MiB for 2% fewer instructions.
-    static_assert(sizeof(void*) != 8 || sizeof(Bucket) == 24);
+    // One pointer in place and a 32-bit hash keep a slot at 16 bytes: Waltz 800 cubes
+    // holds 400,000 slots at its peak. Room for two pointers in place had taken it from
+    // 53.0 to 55.4 MiB for 2% fewer instructions.
+    static_assert(sizeof(void*) != 8 || sizeof(Bucket) == 16);
 
     BucketMap() = default;
     BucketMap(const BucketMap&) = delete;
@@ -91,10 +102,11 @@ public:
     /// The bucket of `hash`, or null.
     Bucket* find(std::size_t hash) noexcept {
         if (live_ == 0) return nullptr;
-        for (std::size_t i = home(hash);; i = (i + 1) & (slots_.size() - 1)) {
+        const std::uint32_t h = fold(hash);
+        for (std::size_t i = home(h);; i = (i + 1) & (slots_.size() - 1)) {
             Bucket& b = slots_[i];
-            if (b.capacity_ == Bucket::never_used) return nullptr;
-            if (b.live() && b.hash_ == hash) return &b;
+            if (b.state_ == Bucket::never_used) return nullptr;
+            if (b.live() && b.hash_ == h) return &b;
         }
     }
     const Bucket* find(std::size_t hash) const noexcept { return const_cast<BucketMap*>(this)->find(hash); }
@@ -104,13 +116,14 @@ public:
         if (Bucket* b = find(hash)) return *b;
         // At most three quarters of the slots used, erased ones included.
         if (4 * (used_ + 1) > 3 * slots_.size()) rehash();
-        std::size_t i = home(hash);
+        const std::uint32_t h = fold(hash);
+        std::size_t i = home(h);
         while (slots_[i].live()) i = (i + 1) & (slots_.size() - 1);
         Bucket& b = slots_[i];
-        if (b.capacity_ == Bucket::never_used) ++used_;
-        b.hash_ = hash;
-        b.size_ = 0;
-        b.capacity_ = Bucket::in_place;
+        if (b.state_ == Bucket::never_used) ++used_;
+        b.hash_ = h;
+        b.state_ = 0;
+        b.one_ = nullptr;
         ++live_;
         return b;
     }
@@ -118,18 +131,25 @@ public:
     /// Removes a bucket (found in this map) and gives back its list's memory.
     void erase(Bucket& b) noexcept {
         b.release();
-        b.size_ = 0;
-        b.capacity_ = Bucket::erased;
+        b.state_ = Bucket::erased;
         --live_;
     }
 
     /// Number of buckets.
     std::size_t size() const noexcept { return live_; }
 
+    /// What a bucket keeps of its hash. Hashes that fold alike share a bucket, which is
+    /// only slower: whoever reads a bucket compares the keys themselves (a join its
+    /// values, a count its tests); removals go by place.
+    static std::uint32_t fold(std::size_t hash) noexcept {
+        const auto h = static_cast<std::uint64_t>(hash);
+        return static_cast<std::uint32_t>(h ^ (h >> 32));
+    }
+
 private:
     /// Fibonacci hashing: the top bits of hash × 2^64/φ, so hashes that differ only in
     /// high bits still spread.
-    std::size_t home(std::size_t hash) const noexcept {
+    std::size_t home(std::uint32_t hash) const noexcept {
         return static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * 0x9e3779b97f4a7c15ULL) >> shift_);
     }
 
@@ -146,7 +166,7 @@ private:
         for (const Bucket& b : old) {
             if (!b.live()) continue;
             std::size_t i = home(b.hash_);
-            while (slots_[i].capacity_ != Bucket::never_used) i = (i + 1) & (n - 1);
+            while (slots_[i].state_ != Bucket::never_used) i = (i + 1) & (n - 1);
             slots_[i] = b;  // the list, in place or on the heap, moves with it
         }
     }
