@@ -288,15 +288,7 @@ std::optional<std::int64_t> int_value(const Expr& e, const VariableSource& vars)
         if (!a) return std::nullopt;
         std::optional<std::int64_t> b = int_value(e.args[1], vars);
         if (!b) return std::nullopt;
-        std::int64_t r = 0;
-        switch (e.binary) {
-        case BinaryOp::Add: return __builtin_add_overflow(*a, *b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
-        case BinaryOp::Sub: return __builtin_sub_overflow(*a, *b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
-        case BinaryOp::Mul: return __builtin_mul_overflow(*a, *b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
-        default: break;
-        }
-        if (*b == 0 || (*a == std::numeric_limits<std::int64_t>::min() && *b == -1)) return std::nullopt;
-        return e.binary == BinaryOp::Div ? *a / *b : *a % *b;
+        return int_arithmetic(e.binary, *a, *b);
     }
     case Expr::Kind::Call: return std::nullopt;
     }
