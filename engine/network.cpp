@@ -96,7 +96,9 @@ struct MemberTest {
 /// what it cannot (a value that is not an int, overflow, division by zero) is left to
 /// evaluate_test, which does the whole test again and raises its errors.
 struct IntProgram {
-    enum class Op : std::uint8_t { Literal, Load, Neg, Not, Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, AndJump, OrJump };
+    enum class Op : std::uint8_t {
+        Literal, Load, Neg, Not, Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, AndJump, OrJump
+    };
     struct Instr {
         Op op = Op::Literal;
         std::int64_t literal = 0;
@@ -163,7 +165,8 @@ private:
             const Binding& b = bindings_[e.var];
             return b.bound && !b.whole_fact && emit({.op = Op::Load, .depth = b.depth, .field = b.field}, 1);
         }
-        case dsl::Expr::Kind::Unary: return e.unary == dsl::UnaryOp::Neg && value(e.args[0]) && emit({.op = Op::Neg}, 0);
+        case dsl::Expr::Kind::Unary:
+            return e.unary == dsl::UnaryOp::Neg && value(e.args[0]) && emit({.op = Op::Neg}, 0);
         case dsl::Expr::Kind::Binary:
             switch (e.binary) {
             case BinaryOp::Add: return operands(e) && emit({.op = Op::Add}, -1);
@@ -537,7 +540,8 @@ private:
     const Fact* candidate_;
 };
 
-std::optional<bool> IntProgram::run(const Token* token, std::uint32_t depth, const Fact* candidate) const noexcept {
+std::optional<bool> IntProgram::run(const Token* token, std::uint32_t depth,
+                                    const Fact* candidate) const noexcept {
     using dsl::BinaryOp;
     std::int64_t stack[max_stack];
     std::size_t n = 0;

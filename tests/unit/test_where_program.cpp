@@ -78,8 +78,8 @@ private:
         const std::uint32_t pick = depth <= 0 ? random_.next(10) : random_.next(20);
         if (pick < 6) return node(var(random_.next(4)));
         if (pick < 10) {
-            const Value literals[] = {num(0), num(1), num(-1), num(2), num(7), num(-3), num(int_min), num(int_max),
-                                      num(3037000500), Value(1.5)};
+            const Value literals[] = {num(0),  num(1),       num(-1),      num(2),         num(7),
+                                      num(-3), num(int_min), num(int_max), num(3037000500), Value(1.5)};
             return node(lit(literals[random_.next(10)]));
         }
         if (pick < 12) return node(unary(dsl::UnaryOp::Neg, value(depth - 1)));
@@ -166,8 +166,8 @@ TEST_CASE("compiled where tests decide as the general evaluator does, errors inc
             for (int k = 0; k < 4; ++k) v.push_back(random_value(random));
             const bool negated = trial % 3 == 2;
             const std::string want = general_outcome(test, negated, v);
-            INFO("test " << i << ", trial " << trial << ": values " << to_source(v[0]) << " " << to_source(v[1])
-                         << " " << to_source(v[2]) << " " << to_source(v[3]));
+            INFO("test " << i << ", trial " << trial << ": values " << to_source(v[0]) << " "
+                         << to_source(v[1]) << " " << to_source(v[2]) << " " << to_source(v[3]));
             REQUIRE(network_outcome(test, negated, trial % 2 == 0, v) == want);
             (want.rfind("error", 0) == 0 ? errors : want[0] == '1' ? matched : unmatched)++;
         }
