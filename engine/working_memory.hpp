@@ -126,7 +126,14 @@ private:
     std::size_t home(std::size_t hash) const noexcept {
         return static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * 0x9e3779b97f4a7c15ULL) >> shift_);
     }
-    std::vector<Fact*> slots_;  // null: never used; tombstone(): erased
+    /// A fact and its hash: probing compares the hash here and reads a fact only when it
+    /// agrees. Reading each probed fact's hash from the fact itself was a cache miss per
+    /// probe (closure 2,000: 29% of the run's time in find, for 286,000 facts).
+    struct Slot {
+        Fact* fact = nullptr;  // null: never used; tombstone(): erased
+        std::size_t hash = 0;
+    };
+    std::vector<Slot> slots_;
     unsigned shift_ = 64;       // 64 - log2(slots_.size())
     std::size_t size_ = 0;
     std::size_t used_ = 0;      // size_ plus tombstones
