@@ -7,6 +7,7 @@
 
 #include "bucket_map.hpp"
 #include "evaluator.hpp"
+#include "value_ops.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -39,7 +40,7 @@ struct AlphaTest {
             values.size() != o.values.size())
             return false;
         for (std::size_t i = 0; i < values.size(); ++i)
-            if (!same_value(values[i], o.values[i])) return false;
+            if (!values_equal(values[i], o.values[i])) return false;
         return true;
     }
 
@@ -47,7 +48,7 @@ struct AlphaTest {
     std::size_t hash() const noexcept {
         std::size_t h = combine(hash_seed, static_cast<std::size_t>(kind));
         h = combine(combine(combine(h, field), static_cast<std::size_t>(op)), other);
-        for (const Value& v : values) h = combine(h, hash_value(v));
+        for (const Value& v : values) h = combine(h, value_hash(v));
         return h;
     }
 
@@ -59,7 +60,7 @@ struct AlphaTest {
         switch (kind) {
         case Kind::Compare: return constraint_holds(op, v, values[0]);
         case Kind::Member:
-            return std::any_of(values.begin(), values.end(), [&](const Value& x) { return same_value(v, x); });
+            return std::any_of(values.begin(), values.end(), [&](const Value& x) { return values_equal(v, x); });
         case Kind::SameFact: return constraint_holds(op, v, f.values[other]);
         }
         return false;
@@ -83,7 +84,7 @@ struct MemberTest {
     bool same_as(const MemberTest& o) const {
         if (field != o.field || vars != o.vars || values.size() != o.values.size()) return false;
         for (std::size_t i = 0; i < values.size(); ++i)
-            if (!same_value(values[i], o.values[i])) return false;
+            if (!values_equal(values[i], o.values[i])) return false;
         return true;
     }
 };
@@ -474,7 +475,7 @@ struct Network::TemplateAlpha {
                 keyed.emplace_back().field = k.field;
                 kf = keyed.end() - 1;
             }
-            kf->memories[hash_value(k.values[0])].push_back(m);
+            kf->memories[value_hash(k.values[0])].push_back(m);
         }
         memo_stamp.assign(tests.size(), 0);
         memo.assign(tests.size(), 0);
@@ -983,7 +984,7 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
 
 std::size_t Network::key_hash(const Token* token, std::uint32_t depth, const std::vector<KeyPart>& key) const {
     std::size_t h = hash_seed;
-    for (const KeyPart& p : key) h = combine(h, hash_value(fact_at(token, depth, p.depth)->values[p.field]));
+    for (const KeyPart& p : key) h = combine(h, value_hash(fact_at(token, depth, p.depth)->values[p.field]));
     return h;
 }
 
@@ -1140,7 +1141,7 @@ std::span<const Value* const> Network::read_left(const Node& n, const Token* t) 
 bool Network::passes_with(const Node& n, std::span<const Value* const> left, const Token* t, const Fact* f) const {
     std::size_t k = 0;
     for (dsl::FieldIndex field : n.right_key)
-        if (!same_value(*left[k++], f->values[field])) return false;
+        if (!values_equal(*left[k++], f->values[field])) return false;
     for (const JoinTest& jt : n.tests)
         if (!test_holds(jt.op, f->values[jt.field], *left[k++])) return false;
     return (n.members.empty() && n.wheres.empty()) || passes_rest(n, t, f);
@@ -1150,8 +1151,8 @@ bool Network::passes_rest(const Node& n, const Token* t, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;
     for (const MemberTest& m : n.members) {
         const Value& v = f->values[m.field];
-        bool found = std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return same_value(v, x); });
-        for (std::size_t i = 0; !found && i < m.vars.size(); ++i) found = same_value(v, value_at(t, depth, f, m.vars[i]));
+        bool found = std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return values_equal(v, x); });
+        for (std::size_t i = 0; !found && i < m.vars.size(); ++i) found = values_equal(v, value_at(t, depth, f, m.vars[i]));
         if (!found) return false;
     }
     for (const WhereTest& w : n.wheres) {
@@ -1201,7 +1202,7 @@ void Network::drain(std::size_t mark) {
 bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;
     for (std::size_t k = 0; k < n.right_key.size(); ++k)
-        if (!same_value(value_at(token, depth, f, n.left_key[k]), f->values[n.right_key[k]])) return false;
+        if (!values_equal(value_at(token, depth, f, n.left_key[k]), f->values[n.right_key[k]])) return false;
     return true;
 }
 
@@ -1218,7 +1219,7 @@ bool Network::any_match(const Node& body, const Token* owner) const {
 void Network::uncount(std::uint32_t body, const Fact* f) {
     const Node& n = nodes_[body];
     std::size_t h = hash_seed;
-    for (dsl::FieldIndex field : n.right_key) h = combine(h, hash_value(f->values[field]));
+    for (dsl::FieldIndex field : n.right_key) h = combine(h, value_hash(f->values[field]));
     const BucketMap<Token>::Bucket* bucket = nodes_[n.parent].memory.find(h);
     if (!bucket) return;
     // Copied: a count reaching zero under `not` propagates at once, and nothing may
@@ -1307,7 +1308,7 @@ void Network::assert_fact(Fact& fact) {
     std::vector<std::uint32_t> keyed = std::move(ta.scratch);
     keyed.clear();
     for (const KeyedField& kf : ta.keyed) {
-        auto it = kf.memories.find(hash_value(fact.values[kf.field]));
+        auto it = kf.memories.find(value_hash(fact.values[kf.field]));
         if (it != kf.memories.end()) keyed.insert(keyed.end(), it->second.begin(), it->second.end());
     }
     std::sort(keyed.begin(), keyed.end());
@@ -1326,7 +1327,7 @@ void Network::assert_fact(Fact& fact) {
         const std::size_t base = index_hashes_.size();
         for (AlphaIndex& index : a.indexes) {
             std::size_t h = hash_seed;
-            for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
+            for (dsl::FieldIndex field : index.fields) h = combine(h, value_hash(fact.values[field]));
             index_hashes_.push_back(h);
             BucketMap<Fact>::Bucket& bucket = index.buckets[h];
             fact.alpha.push_back(static_cast<std::uint32_t>(bucket.size()));
@@ -1353,7 +1354,7 @@ void Network::retract_fact(Fact& fact) {
             AlphaIndex& index = indexes[i];
             const std::uint32_t pos = places[j + 1 + i];
             std::size_t h = hash_seed;
-            for (dsl::FieldIndex field : index.fields) h = combine(h, hash_value(fact.values[field]));
+            for (dsl::FieldIndex field : index.fields) h = combine(h, value_hash(fact.values[field]));
             BucketMap<Fact>::Bucket& bucket = *index.buckets.find(h);
             // The last fact of the bucket fills the gap, and its place says so.
             Fact* moved = bucket.back();

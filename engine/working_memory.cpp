@@ -1,6 +1,8 @@
 // Working memory: facts by id plus a hash index over (template, values).
 #include "working_memory.hpp"
 
+#include "value_ops.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <iterator>
@@ -19,7 +21,7 @@ Fact* tombstone() noexcept { return &tombstone_marker; }
 bool same_fact(const Fact& f, dsl::TemplateId tmpl, std::span<const Value> values) noexcept {
     if (f.tmpl != tmpl || f.values.size() != values.size()) return false;
     for (std::size_t i = 0; i < values.size(); ++i)
-        if (!same_value(f.values[i], values[i])) return false;
+        if (!values_equal(f.values[i], values[i])) return false;
     return true;
 }
 
@@ -111,7 +113,7 @@ void FactIndex::grow() {
 
 std::size_t WorkingMemory::hash_of(dsl::TemplateId tmpl, std::span<const Value> values) noexcept {
     std::size_t h = std::hash<std::uint32_t>{}(tmpl) + 0x9e3779b97f4a7c15ULL;
-    for (const Value& v : values) h ^= hash_value(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+    for (const Value& v : values) h ^= value_hash(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
     return h;
 }
 

@@ -1,9 +1,12 @@
 // The working memory's storage: the value store that keeps fact values in place, the
 // open-addressing duplicate index, and the borrowed values of initial facts.
+#include "engine/value_ops.hpp"
 #include "engine/working_memory.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -105,4 +108,19 @@ TEST_CASE("borrowed values are used in place", "[working_memory]") {
     Fact& f = wm.add_borrowed(3, held, WorkingMemory::hash_of(3, held));
     CHECK(f.values.data() == held.data());
     CHECK(wm.find(3, row(9), WorkingMemory::hash_of(3, held)) == &f);
+}
+
+TEST_CASE("the network's inline value equality and hash agree with the library's", "[working_memory]") {
+    // Index lookups mix the two (an alpha dispatch table is built with one and read with
+    // the other would be wrong), so they must agree on every value.
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const std::vector<Value> values = {
+        Value(std::int64_t{0}), Value(std::int64_t{-1}), Value(std::int64_t{42}),
+        Value(std::numeric_limits<std::int64_t>::min()), Value(std::numeric_limits<std::int64_t>::max()),
+        Value(Symbol::intern("a")), Value(Symbol::intern("b")), Value(std::string("a")), Value(std::string("")),
+        Value(0.0), Value(-0.0), Value(42.0), Value(nan), Value(true), Value(false)};
+    for (const Value& a : values) {
+        CHECK(engine::value_hash(a) == hash_value(a));
+        for (const Value& b : values) CHECK(engine::values_equal(a, b) == same_value(a, b));
+    }
 }
