@@ -86,6 +86,7 @@ public:
 private:
     Condition condition(const ast::Condition& c);
     std::vector<Condition> group(const std::vector<ast::Condition>& body, std::string_view kind);
+    void empty_group(const ast::Condition& c, std::string_view kind);
     Pattern pattern(const ast::Pattern& p);
     void constraint(const ast::Constraint& c, const Template* tmpl, std::optional<FieldIndex> f,
                     std::vector<FieldTest>& tests);
@@ -239,14 +240,23 @@ Condition BodyChecker::condition(const ast::Condition& c) {
     } else if (const auto* n = v2::get_if<ast::NotCondition>(&c.node)) {
         out.kind = Condition::Kind::Not;
         out.group = group(n->body, "not");
+        if (n->body.empty()) empty_group(c, "not");
     } else if (const auto* e = v2::get_if<ast::ExistsCondition>(&c.node)) {
         out.kind = Condition::Kind::Exists;
         out.group = group(e->body, "exists");
+        if (e->body.empty()) empty_group(c, "exists");
     } else if (const auto* w = v2::get_if<ast::WhereCondition>(&c.node)) {
         out.kind = Condition::Kind::Where;
         out.test = expr(w->test, 0);
     }
     return out;
+}
+
+// An empty body is almost always conditions commented out or not yet written; read
+// literally it would make `not { }` never hold and `exists { }` always hold, silently.
+void BodyChecker::empty_group(const ast::Condition& c, std::string_view kind) {
+    diags_.error(c.range, "'" + std::string(kind) + " { }' has no conditions; put a pattern or a 'where' test "
+                          "inside the braces, or remove it");
 }
 
 std::vector<Condition> BodyChecker::group(const std::vector<ast::Condition>& body, std::string_view kind) {
