@@ -71,7 +71,6 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
 }
 
 bool Agenda::before(const Entry& x, const Entry& y) const noexcept {
-    if (x.salience != y.salience) return x.salience > y.salience;
     // The keys fires_before reads first under depth and breadth, from the entries.
     if (strategy_ == Strategy::Depth || strategy_ == Strategy::Breadth) {
         if (x.moment != y.moment) return strategy_ == Strategy::Depth ? x.moment > y.moment : x.moment < y.moment;
@@ -160,7 +159,7 @@ std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t sa
 
 void Agenda::add(Activation& a) {
     a.queued = true;
-    Entry e{a.salience, a.moment, {}, &a};
+    Entry e{a.moment, {}, &a};
     const std::span<const FactId> recency = a.recency();
     for (std::size_t i = 0; i < e.newest.size() && i < recency.size(); ++i) e.newest[i] = recency[i];
     auto level = find_level(a.salience);
@@ -294,15 +293,13 @@ void Agenda::set_strategy(Strategy strategy) {
 }
 
 std::vector<const Activation*> Agenda::in_order() const {
-    std::vector<Entry> entries;
-    entries.reserve(size_);
-    each_entry([&](const Entry& e) {
-        if (e.activation->queued) entries.push_back(e);
-    });
-    std::sort(entries.begin(), entries.end(), [this](const Entry& x, const Entry& y) { return before(x, y); });
     std::vector<const Activation*> out;
-    out.reserve(entries.size());
-    for (const Entry& e : entries) out.push_back(e.activation);
+    out.reserve(size_);
+    each_entry([&](const Entry& e) {
+        if (e.activation->queued) out.push_back(e.activation);
+    });
+    std::sort(out.begin(), out.end(),
+              [this](const Activation* x, const Activation* y) { return fires_before(*x, *y, strategy_); });
     return out;
 }
 

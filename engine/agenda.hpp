@@ -117,8 +117,8 @@ public:
     std::size_t size() const noexcept { return size_; }
 
 private:
+    /// Entries are compared only within their group, which has one salience.
     struct Entry {
-        std::int64_t salience;
         std::uint64_t moment;
         /// The first ids of `recency`, 0 past its end (ids start at 1, so a shorter list
         /// compares as less recent, as compare_recency has it).
@@ -173,7 +173,7 @@ private:
                 for (const Entry& e : groups_[g].heap) f(e);
     }
 
-    /// True when `x` fires before `y`.
+    /// True when `x` fires before `y`, two entries of one group.
     bool before(const Entry& x, const Entry& y) const noexcept;
     void sift_up(Heap& heap, std::size_t i) const noexcept;
     void sift_down(Heap& heap, std::size_t i) const noexcept;
