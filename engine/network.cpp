@@ -139,12 +139,12 @@ public:
             out_.code[jump].target = static_cast<std::uint32_t>(out_.code.size());
             return true;
         }
-        case BinaryOp::Eq: return operands(e) && emit({.op = Op::Eq}, -1);
-        case BinaryOp::Ne: return operands(e) && emit({.op = Op::Ne}, -1);
-        case BinaryOp::Lt: return operands(e) && emit({.op = Op::Lt}, -1);
-        case BinaryOp::Le: return operands(e) && emit({.op = Op::Le}, -1);
-        case BinaryOp::Gt: return operands(e) && emit({.op = Op::Gt}, -1);
-        case BinaryOp::Ge: return operands(e) && emit({.op = Op::Ge}, -1);
+        case BinaryOp::Eq:
+        case BinaryOp::Ne:
+        case BinaryOp::Lt:
+        case BinaryOp::Le:
+        case BinaryOp::Gt:
+        case BinaryOp::Ge: return operands(e) && emit({.op = op_of(e.binary)}, -1);
         default: return false;
         }
     }
@@ -153,6 +153,24 @@ public:
 
 private:
     using Op = IntProgram::Op;
+
+    /// The instruction of an arithmetic or comparison operator.
+    static Op op_of(dsl::BinaryOp b) noexcept {
+        using dsl::BinaryOp;
+        switch (b) {
+        case BinaryOp::Add: return Op::Add;
+        case BinaryOp::Sub: return Op::Sub;
+        case BinaryOp::Mul: return Op::Mul;
+        case BinaryOp::Div: return Op::Div;
+        case BinaryOp::Mod: return Op::Mod;
+        case BinaryOp::Eq: return Op::Eq;
+        case BinaryOp::Ne: return Op::Ne;
+        case BinaryOp::Lt: return Op::Lt;
+        case BinaryOp::Le: return Op::Le;
+        case BinaryOp::Gt: return Op::Gt;
+        default: return Op::Ge;
+        }
+    }
 
     bool value(const dsl::Expr& e) {
         using dsl::BinaryOp;
@@ -170,11 +188,11 @@ private:
             return e.unary == dsl::UnaryOp::Neg && value(e.args[0]) && emit({.op = Op::Neg}, 0);
         case dsl::Expr::Kind::Binary:
             switch (e.binary) {
-            case BinaryOp::Add: return operands(e) && emit({.op = Op::Add}, -1);
-            case BinaryOp::Sub: return operands(e) && emit({.op = Op::Sub}, -1);
-            case BinaryOp::Mul: return operands(e) && emit({.op = Op::Mul}, -1);
-            case BinaryOp::Div: return operands(e) && emit({.op = Op::Div}, -1);
-            case BinaryOp::Mod: return operands(e) && emit({.op = Op::Mod}, -1);
+            case BinaryOp::Add:
+            case BinaryOp::Sub:
+            case BinaryOp::Mul:
+            case BinaryOp::Div:
+            case BinaryOp::Mod: return operands(e) && emit({.op = op_of(e.binary)}, -1);
             default: return false;
             }
         case dsl::Expr::Kind::Call: return false;

@@ -21,21 +21,6 @@ using engine::Engine;
 
 namespace {
 
-/// A small deterministic generator for the randomized tests: the same sequence on every
-/// run and platform.
-class Lcg {
-public:
-    explicit Lcg(std::uint32_t seed) : state_(seed) {}
-    /// A number in [0, n).
-    std::uint32_t next(std::uint32_t n) {
-        state_ = state_ * 1103515245u + 12345u;
-        return (state_ >> 16) % n;
-    }
-
-private:
-    std::uint32_t state_;
-};
-
 /// `highest` holds for the largest j, `beaten` for every other: one counting `not` and one
 /// counting `exists` over an ordered test.
 constexpr const char* highest_and_beaten =

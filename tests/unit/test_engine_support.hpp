@@ -6,6 +6,7 @@
 
 #include <demarche/value.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,21 @@
 namespace demarche::test {
 
 using namespace demarche::dsl;
+
+/// A small deterministic generator for the randomized tests: the same sequence on every
+/// run and platform.
+class Lcg {
+public:
+    explicit Lcg(std::uint32_t seed) : state_(seed) {}
+    /// A number in [0, n).
+    std::uint32_t next(std::uint32_t n) {
+        state_ = state_ * 1103515245u + 12345u;
+        return (state_ >> 16) % n;
+    }
+
+private:
+    std::uint32_t state_;
+};
 
 inline Value sym(const char* s) { return Value(Symbol::intern(s)); }
 inline Value num(std::int64_t i) { return Value(i); }

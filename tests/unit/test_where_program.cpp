@@ -24,20 +24,6 @@ namespace {
 constexpr std::int64_t int_min = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t int_max = std::numeric_limits<std::int64_t>::max();
 
-/// The same deterministic generator as the engine tests: the same sequence everywhere.
-class Lcg {
-public:
-    explicit Lcg(std::uint32_t seed) : state_(seed) {}
-    /// A number in [0, n).
-    std::uint32_t next(std::uint32_t n) {
-        state_ = state_ * 1103515245u + 12345u;
-        return (state_ >> 16) % n;
-    }
-
-private:
-    std::uint32_t state_;
-};
-
 /// Values by slot, read only through `value`: the general evaluation, without the
 /// integer path (no `stored`).
 struct Plain final : engine::VariableSource {
