@@ -1026,8 +1026,8 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
         parent->first_child = t;
     }
     if (fact) {
-        t->next_in_fact = fact->tokens;
-        if (fact->tokens) fact->tokens->prev_in_fact = t;
+        t->in_fact.next = fact->tokens;
+        if (fact->tokens) fact->tokens->in_fact.prev = t;
         fact->tokens = t;
     }
     Node& n = nodes_[node_id];
@@ -1074,11 +1074,11 @@ void Network::destroy_token(Token* t) {
         if (t->next_sibling) t->next_sibling->prev_sibling = t->prev_sibling;
     }
     if (t->fact) {
-        if (t->prev_in_fact)
-            t->prev_in_fact->next_in_fact = t->next_in_fact;
+        if (t->in_fact.prev)
+            t->in_fact.prev->in_fact.next = t->in_fact.next;
         else
-            t->fact->tokens = t->next_in_fact;
-        if (t->next_in_fact) t->next_in_fact->prev_in_fact = t->prev_in_fact;
+            t->fact->tokens = t->in_fact.next;
+        if (t->in_fact.next) t->in_fact.next->in_fact.prev = t->in_fact.prev;
     }
     if (n.keeps_memory) {
         BucketMap<Token>::Bucket& bucket = *n.memory.find(t->key_hash);
@@ -1285,6 +1285,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         // The body is evaluated first (it sits above the readiness check on the stack);
         // only then does the count decide whether the token goes on.
         Token* g = make_token(id, token, nullptr);
+        g->count = 0;
         schedule(id, g, true);
         schedule(n.sub, g);
         return;
@@ -1387,7 +1388,7 @@ void Network::retract_fact(Fact& fact) {
             if (bucket.empty()) index.buckets.erase(bucket);
         }
     }
-    for (Token* t = fact.tokens; t; t = t->next_in_fact) t->dying = true;
+    for (Token* t = fact.tokens; t; t = t->in_fact.next) t->dying = true;
     for (std::size_t j = 0; j < places.size(); j = next_memory(places.view(), j))
         for (const AlphaMemory::Successor& s : alphas_[places[j]].successors)
             if (const Node& p = nodes_[s.left]; p.kind == NodeKind::Group && p.counting && p.memory.size() != 0)

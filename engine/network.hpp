@@ -27,24 +27,29 @@ struct Token {
     Token* parent = nullptr;
     Fact* fact = nullptr;  ///< null for levels that add no fact (not/exists, filters)
     std::uint32_t node = no_node;
-    /// Group tokens: number of matches of the group's body. For a counting group, a
-    /// lower bound that is zero only when nothing matches: the first match is enough
-    /// when the token is made (a `not` on `>` stops there instead of checking every
-    /// fact), later matches are not counted once there is one, and a count that falls
-    /// to zero looks again before it counts as zero.
-    std::uint32_t count = 0;
-    // The two 32-bit fields sit together, and the two pointer-sized fields that no token
-    // uses both share a place (below), so that a token takes 80 bytes, not 96: there
-    // are hundreds of thousands of them (Waltz 800 cubes: 165,000 at once), and Miss
-    // Manners at 256 guests waits on memory.
-    std::uint32_t bucket_pos = 0;   ///< position in the node memory's bucket
-    bool dying = false;       ///< being deleted: nothing may extend it or react to it
-    bool ready = false;       ///< group tokens: the body has been evaluated once
+    // Fields that some tokens never use share a place, so that a token takes 72 bytes,
+    // not 96: there are hundreds of thousands of them (Waltz 800 cubes: 150,000 at
+    // once, 12 MB), and the large runs wait on memory.
+    std::uint32_t bucket_pos : 30 = 0;  ///< position in the node memory's bucket (BucketMap keeps lists under 2^26)
+    std::uint32_t dying : 1 = 0;        ///< being deleted: nothing may extend it or react to it
+    std::uint32_t ready : 1 = 0;        ///< group tokens: the body has been evaluated once
     Token* first_child = nullptr;
     Token* prev_sibling = nullptr;
     Token* next_sibling = nullptr;
-    Token* prev_in_fact = nullptr;  ///< list of tokens ending in `fact`
-    Token* next_in_fact = nullptr;
+    /// The list of tokens ending in `fact`, for tokens that add a fact.
+    struct InFact {
+        Token* prev = nullptr;
+        Token* next = nullptr;
+    };
+    union {
+        InFact in_fact{};
+        /// Group tokens (which add no fact): number of matches of the group's body. For a
+        /// counting group, a lower bound that is zero only when nothing matches: the
+        /// first match is enough when the token is made (a `not` on `>` stops there
+        /// instead of checking every fact), later matches are not counted once there is
+        /// one, and a count that falls to zero looks again before it counts as zero.
+        std::uint32_t count;
+    };
     // Only match tokens carry a payload, and they are in no memory: a terminal's, or
     // those of a node whose terminal borrows them (nothing joins on either).
     union {
@@ -52,7 +57,7 @@ struct Token {
         void* payload;              ///< match tokens: the listener's activation
     };
 };
-static_assert(sizeof(void*) != 8 || sizeof(Token) == 80, "Token layout: see bucket_pos");
+static_assert(sizeof(void*) != 8 || sizeof(Token) == 72, "Token layout: see the unions");
 
 /// Where a variable's value lives in a token chain: the fact at `depth` (1 = first
 /// level), field `field`, or the whole fact for `?v <-` variables.
