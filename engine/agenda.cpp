@@ -7,12 +7,12 @@
 namespace demarche::engine {
 
 std::span<FactId> ActivationIds::reset(std::uint32_t positions) {
-    // Room for the recency list too: at most one id per position.
-    const std::uint32_t need = 2 * positions;
-    if (need > capacity_) {
-        if (capacity_ > inline_capacity) delete[] heap_;
-        heap_ = new FactId[need];
-        capacity_ = need;
+    // On the heap, room for the newest-first list too: at most one id per position.
+    const bool on_heap = capacity_ > inline_capacity;
+    if (on_heap ? 2 * positions > capacity_ : positions > inline_capacity) {
+        if (on_heap) delete[] heap_;
+        capacity_ = 2 * positions;
+        heap_ = new FactId[capacity_];
     }
     facts_ = positions;
     recency_ = 0;
@@ -20,16 +20,33 @@ std::span<FactId> ActivationIds::reset(std::uint32_t positions) {
 }
 
 void ActivationIds::sort_recency() noexcept {
-    FactId* ids = data();
-    FactId* out = ids + facts_;
     // Insertion sort: a rule has a handful of positions.
+    if (capacity_ > inline_capacity) {
+        FactId* out = heap_ + facts_;
+        for (std::uint32_t i = 0; i < facts_; ++i) {
+            const FactId id = heap_[i];
+            if (id == 0) continue;
+            std::uint32_t j = recency_++;
+            for (; j > 0 && out[j - 1] < id; --j) out[j] = out[j - 1];
+            out[j] = id;
+        }
+        return;
+    }
     for (std::uint32_t i = 0; i < facts_; ++i) {
-        const FactId id = ids[i];
+        const FactId id = in_.ids[i];
         if (id == 0) continue;
         std::uint32_t j = recency_++;
-        for (; j > 0 && out[j - 1] < id; --j) out[j] = out[j - 1];
-        out[j] = id;
+        for (; j > 0 && in_.ids[in_.order[j - 1]] < id; --j) in_.order[j] = in_.order[j - 1];
+        in_.order[j] = static_cast<std::uint8_t>(i);
     }
+}
+
+int compare_recency(const ActivationIds& a, const ActivationIds& b) noexcept {
+    const std::size_t n = std::min(a.matched(), b.matched());
+    for (std::size_t i = 0; i < n; ++i)
+        if (const FactId x = a.newest(i), y = b.newest(i); x != y) return x > y ? 1 : -1;
+    if (a.matched() != b.matched()) return a.matched() > b.matched() ? 1 : -1;
+    return 0;
 }
 
 int compare_recency(std::span<const FactId> a, std::span<const FactId> b) noexcept {
@@ -57,11 +74,11 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
         [[fallthrough]];
     }
     case Strategy::Lex:
-        if (int r = compare_recency(a.recency(), b.recency()); r != 0) return r > 0;
+        if (int r = compare_recency(a.ids, b.ids); r != 0) return r > 0;
         if (a.moment != b.moment) return a.moment > b.moment;
         break;
     }
-    if (int r = compare_recency(a.recency(), b.recency()); r != 0) return r > 0;
+    if (int r = compare_recency(a.ids, b.ids); r != 0) return r > 0;
     if (a.rule != b.rule) return a.rule < b.rule;
     // Beyond the contract: one rule matching the same facts in another arrangement (a
     // permutation) is ordered by the facts in condition order, newest first, so the order
@@ -160,8 +177,7 @@ std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t sa
 void Agenda::add(Activation& a) {
     a.queued = true;
     Entry e{a.moment, {}, &a};
-    const std::span<const FactId> recency = a.recency();
-    for (std::size_t i = 0; i < e.newest.size() && i < recency.size(); ++i) e.newest[i] = recency[i];
+    for (std::size_t i = 0; i < e.newest.size() && i < a.ids.matched(); ++i) e.newest[i] = a.ids.newest(i);
     auto level = find_level(a.salience);
     if (level == levels_.end() || level->salience != a.salience) level = levels_.insert(level, Level{a.salience, {}, 0});
     a.group = group_for(*level, key_of(a), a.salience);

@@ -14,9 +14,10 @@
 
 namespace demarche::engine {
 
-/// The fact ids of an activation: one per condition position (0 for not/exists), then
-/// the same ids without the zeros, newest first. Up to `inline_capacity` ids in all live
-/// inside the activation, so creating one costs no allocation in the usual case.
+/// The fact ids of an activation: one per condition position (0 for not/exists), and
+/// the matched ones (not the zeros) newest first. Up to `inline_capacity` positions live
+/// inside the activation with their order kept as indexes, so creating one costs no
+/// allocation in the usual case; more go to the heap, with the order as a second list.
 class ActivationIds {
 public:
     ActivationIds() = default;
@@ -29,22 +30,34 @@ public:
     /// Room for `positions` fact ids, to be written before sort_recency(); the previous
     /// contents are dropped.
     std::span<FactId> reset(std::uint32_t positions);
-    /// Derives the newest-first list from the facts written after reset().
+    /// Derives the newest-first order from the facts written after reset().
     void sort_recency() noexcept;
 
     std::span<const FactId> facts() const noexcept { return {data(), facts_}; }
-    std::span<const FactId> recency() const noexcept { return {data() + facts_, recency_}; }
+    /// Number of matched facts (the positions that are not not/exists).
+    std::size_t matched() const noexcept { return recency_; }
+    /// The i-th newest matched fact id, for i < matched().
+    FactId newest(std::size_t i) const noexcept {
+        return capacity_ > inline_capacity ? heap_[facts_ + i] : in_.ids[in_.order[i]];
+    }
 
 private:
-    static constexpr std::uint32_t inline_capacity = 8;
-    FactId* data() noexcept { return capacity_ > inline_capacity ? heap_ : inline_; }
-    const FactId* data() const noexcept { return capacity_ > inline_capacity ? heap_ : inline_; }
+    // Seven positions (Miss Manners' find_seating has seven, five of them facts) and
+    // their order as byte indexes fill the 64 bytes that eight ids took before, when the
+    // order was a second list of ids and seven positions went to the heap.
+    static constexpr std::uint32_t inline_capacity = 7;
+    struct Inline {
+        FactId ids[inline_capacity];
+        std::uint8_t order[inline_capacity + 1];
+    };
+    FactId* data() noexcept { return capacity_ > inline_capacity ? heap_ : in_.ids; }
+    const FactId* data() const noexcept { return capacity_ > inline_capacity ? heap_ : in_.ids; }
 
     std::uint32_t facts_ = 0;
     std::uint32_t recency_ = 0;
-    std::uint32_t capacity_ = inline_capacity;
+    std::uint32_t capacity_ = inline_capacity;  ///< above inline_capacity: ids on the heap
     union {
-        FactId inline_[inline_capacity] = {};
+        Inline in_ = {};
         FactId* heap_;
     };
 };
@@ -66,13 +79,13 @@ struct Activation {
 
     /// Per condition position; 0 for not/exists.
     std::span<const FactId> facts() const noexcept { return ids.facts(); }
-    /// The matched fact ids, newest first.
-    std::span<const FactId> recency() const noexcept { return ids.recency(); }
 };
 
 /// -1, 0 or 1: which of two newest-first id lists is more recent. Compared position by
 /// position; where one list is a prefix of the other, the longer is more recent.
 int compare_recency(std::span<const FactId> a, std::span<const FactId> b) noexcept;
+/// The same for the matched facts of two activations, newest first.
+int compare_recency(const ActivationIds& a, const ActivationIds& b) noexcept;
 
 /// True when `a` fires before `b` under `strategy`.
 bool fires_before(const Activation& a, const Activation& b, Strategy strategy) noexcept;
