@@ -255,8 +255,9 @@ Condition BodyChecker::condition(const ast::Condition& c) {
 // An empty body is almost always conditions commented out or not yet written; read
 // literally it would make `not { }` never hold and `exists { }` always hold, silently.
 void BodyChecker::empty_group(const ast::Condition& c, std::string_view kind) {
-    diags_.error(c.range, "'" + std::string(kind) + " { }' has no conditions; put a pattern or a 'where' test "
-                          "inside the braces, or remove it");
+    diags_.error(c.range, "'" + std::string(kind) +
+                              " { }' has no conditions; put a pattern or a 'where' test inside the braces, "
+                              "or remove it");
 }
 
 std::vector<Condition> BodyChecker::group(const std::vector<ast::Condition>& body, std::string_view kind) {

@@ -54,9 +54,12 @@ bool constraint_holds(dsl::CompareOp op, const Value& field, const Value& operan
 inline std::optional<std::int64_t> int_arithmetic(dsl::BinaryOp op, std::int64_t a, std::int64_t b) noexcept {
     std::int64_t r = 0;
     switch (op) {
-    case dsl::BinaryOp::Add: return __builtin_add_overflow(a, b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
-    case dsl::BinaryOp::Sub: return __builtin_sub_overflow(a, b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
-    case dsl::BinaryOp::Mul: return __builtin_mul_overflow(a, b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
+    case dsl::BinaryOp::Add:
+        return __builtin_add_overflow(a, b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
+    case dsl::BinaryOp::Sub:
+        return __builtin_sub_overflow(a, b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
+    case dsl::BinaryOp::Mul:
+        return __builtin_mul_overflow(a, b, &r) ? std::nullopt : std::optional<std::int64_t>(r);
     case dsl::BinaryOp::Div:
     case dsl::BinaryOp::Mod:
         if (b == 0 || (a == std::numeric_limits<std::int64_t>::min() && b == -1)) return std::nullopt;

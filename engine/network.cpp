@@ -60,7 +60,8 @@ struct AlphaTest {
         switch (kind) {
         case Kind::Compare: return constraint_holds(op, v, values[0]);
         case Kind::Member:
-            return std::any_of(values.begin(), values.end(), [&](const Value& x) { return values_equal(v, x); });
+            return std::any_of(values.begin(), values.end(),
+                               [&](const Value& x) { return values_equal(v, x); });
         case Kind::SameFact: return constraint_holds(op, v, f.values[other]);
         }
         return false;
@@ -666,7 +667,9 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
     }
     for (AlphaMemory& a : alphas_) {
         std::sort(a.successors.begin(), a.successors.end(),
-                  [](const AlphaMemory::Successor& x, const AlphaMemory::Successor& y) { return x.node > y.node; });
+                  [](const AlphaMemory::Successor& x, const AlphaMemory::Successor& y) {
+                      return x.node > y.node;
+                  });
         for (AlphaMemory::Successor& s : a.successors) {
             s.left = nodes_[s.node].parent;
             s.index = nodes_[s.node].alpha_index;
@@ -1169,8 +1172,10 @@ bool Network::passes_rest(const Node& n, const Token* t, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;
     for (const MemberTest& m : n.members) {
         const Value& v = f->values[m.field];
-        bool found = std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return values_equal(v, x); });
-        for (std::size_t i = 0; !found && i < m.vars.size(); ++i) found = values_equal(v, value_at(t, depth, f, m.vars[i]));
+        bool found =
+            std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return values_equal(v, x); });
+        for (std::size_t i = 0; !found && i < m.vars.size(); ++i)
+            found = values_equal(v, value_at(t, depth, f, m.vars[i]));
         if (!found) return false;
     }
     for (const WhereTest& w : n.wheres) {
@@ -1391,7 +1396,8 @@ void Network::retract_fact(Fact& fact) {
     for (Token* t = fact.tokens; t; t = t->in_fact.next) t->dying = true;
     for (std::size_t j = 0; j < places.size(); j = next_memory(places.view(), j))
         for (const AlphaMemory::Successor& s : alphas_[places[j]].successors)
-            if (const Node& p = nodes_[s.left]; p.kind == NodeKind::Group && p.counting && p.memory.size() != 0)
+            if (const Node& p = nodes_[s.left];
+                p.kind == NodeKind::Group && p.counting && p.memory.size() != 0)
                 uncount(s.node, &fact);
     fact.alpha.clear();  // a retracted fact never enters a memory again
     while (fact.tokens) delete_token(fact.tokens);

@@ -30,7 +30,8 @@ struct Token {
     // Fields that some tokens never use share a place, so that a token takes 72 bytes,
     // not 96: there are hundreds of thousands of them (Waltz 800 cubes: 150,000 at
     // once, 12 MB), and the large runs wait on memory.
-    std::uint32_t bucket_pos : 30 = 0;  ///< position in the node memory's bucket (BucketMap keeps lists under 2^26)
+    /// Position in the node memory's bucket (a BucketMap list stays under 2^26 entries).
+    std::uint32_t bucket_pos : 30 = 0;
     std::uint32_t dying : 1 = 0;        ///< being deleted: nothing may extend it or react to it
     std::uint32_t ready : 1 = 0;        ///< group tokens: the body has been evaluated once
     Token* first_child = nullptr;

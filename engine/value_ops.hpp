@@ -12,16 +12,18 @@ namespace demarche::engine {
 /// here rather than through a call into the library; other kinds go to same_value.
 inline bool values_equal(const Value& a, const Value& b) noexcept {
     if (a.index() != b.index()) return false;
-    if (const auto* x = boost::variant2::get_if<std::int64_t>(&a)) return *x == *boost::variant2::get_if<std::int64_t>(&b);
-    if (const auto* x = boost::variant2::get_if<Symbol>(&a)) return *x == *boost::variant2::get_if<Symbol>(&b);
+    using boost::variant2::get_if;
+    if (const auto* x = get_if<std::int64_t>(&a)) return *x == *get_if<std::int64_t>(&b);
+    if (const auto* x = get_if<Symbol>(&a)) return *x == *get_if<Symbol>(&b);
     return same_value(a, b);
 }
 
 /// hash_value, with symbols and ints hashed here as hash_value hashes them (the unit
 /// tests hold the two equal); other kinds go to hash_value.
 inline std::size_t value_hash(const Value& v) noexcept {
-    if (const auto* i = boost::variant2::get_if<std::int64_t>(&v)) return std::hash<std::int64_t>{}(*i) * 31 + v.index();
-    if (const auto* s = boost::variant2::get_if<Symbol>(&v)) return s->hash() * 31 + v.index();
+    using boost::variant2::get_if;
+    if (const auto* i = get_if<std::int64_t>(&v)) return std::hash<std::int64_t>{}(*i) * 31 + v.index();
+    if (const auto* s = get_if<Symbol>(&v)) return s->hash() * 31 + v.index();
     return hash_value(v);
 }
 

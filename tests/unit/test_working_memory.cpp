@@ -117,7 +117,8 @@ TEST_CASE("the network's inline value equality and hash agree with the library's
     const std::vector<Value> values = {
         Value(std::int64_t{0}), Value(std::int64_t{-1}), Value(std::int64_t{42}),
         Value(std::numeric_limits<std::int64_t>::min()), Value(std::numeric_limits<std::int64_t>::max()),
-        Value(Symbol::intern("a")), Value(Symbol::intern("b")), Value(std::string("a")), Value(std::string("")),
+        Value(Symbol::intern("a")), Value(Symbol::intern("b")),
+        Value(std::string("a")), Value(std::string("")),
         Value(0.0), Value(-0.0), Value(42.0), Value(nan), Value(true), Value(false)};
     for (const Value& a : values) {
         CHECK(engine::value_hash(a) == hash_value(a));
