@@ -263,7 +263,7 @@ void Engine::queue(Activation& a) {
     const std::vector<std::int32_t>& slots = slots_[a.rule];
     std::span<FactId> ids = a.ids.reset(static_cast<std::uint32_t>(network_.positions(a.rule).size()));
     const Token* t = a.token;
-    for (std::size_t d = slots.size() - 1; d > 0; --d, t = t->parent)
+    for (std::size_t d = slots.size() - 1; d > 0; --d, t = network_.parent(*t))
         if (const std::int32_t slot = slots[d]; slot >= 0) ids[static_cast<std::size_t>(slot)] = t->fact ? t->fact->id : 0;
     a.ids.sort_recency();
     agenda_.add(a);
@@ -315,7 +315,7 @@ void Engine::fire_one(Activation& a) {
     std::vector<const Fact*>& chain = fire_chain_;
     chain.assign(depth + 1, nullptr);
     const Token* t = a.token;
-    for (std::uint32_t d = depth; d > 0; --d, t = t->parent) chain[d] = t->fact;
+    for (std::uint32_t d = depth; d > 0; --d, t = network_.parent(*t)) chain[d] = t->fact;
     ChainVars vars(bindings, chain);
 
     for (const dsl::Action& act : rule.actions) {
@@ -721,7 +721,7 @@ QueryResult Engine::query(std::string_view name, const std::vector<std::string>&
     for (const Token* t : listener.matches) {
         std::vector<FactId> ids;
         for (std::uint32_t d : net.positions(0)) {
-            const Fact* f = Network::fact_at(t, depth, d);
+            const Fact* f = net.fact_at(t, depth, d);
             ids.push_back(f ? f->id : 0);
         }
         std::vector<Value> row;
@@ -731,7 +731,7 @@ QueryResult Engine::query(std::string_view name, const std::vector<std::string>&
                 continue;
             }
             const Binding& b = net.bindings(0).at(s);
-            row.push_back(Network::fact_at(t, depth, b.depth)->values[b.field]);
+            row.push_back(net.fact_at(t, depth, b.depth)->values[b.field]);
         }
         rows.emplace_back(std::move(ids), std::move(row));
     }

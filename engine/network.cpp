@@ -118,7 +118,8 @@ struct IntProgram {
     static std::optional<IntProgram> compile(const dsl::Expr& test, const std::vector<Binding>& bindings);
     /// The test's result on the chain ending at `token` (at `depth`) and the candidate fact
     /// below it, or nullopt when evaluate_test must decide.
-    std::optional<bool> run(const Token* token, std::uint32_t depth, const Fact* candidate) const noexcept;
+    std::optional<bool> run(const TokenPool& pool, const Token* token, std::uint32_t depth,
+                            const Fact* candidate) const noexcept;
 };
 
 class IntCompiler {
@@ -527,21 +528,22 @@ namespace {
 
 /// The fact at depth `at` of a partial match: the chain ending at `t` (at `depth`), or
 /// the candidate fact one level below it.
-inline const Fact* fact_in(const Token* t, std::uint32_t depth, const Fact* candidate, std::uint32_t at) {
-    return at == depth + 1 ? candidate : Network::fact_at(t, depth, at);
+inline const Fact* fact_in(const TokenPool& pool, const Token* t, std::uint32_t depth, const Fact* candidate,
+                           std::uint32_t at) {
+    return at == depth + 1 ? candidate : pool.fact_at(t, depth, at);
 }
 
 /// Reads variables for a where test from a token chain and an optional candidate fact
 /// one level below it.
 class TokenVars final : public VariableSource {
 public:
-    TokenVars(const std::vector<Binding>& bindings, const Token* token, std::uint32_t depth,
-              const Fact* candidate)
-        : bindings_(bindings), token_(token), depth_(depth), candidate_(candidate) {}
+    TokenVars(const std::vector<Binding>& bindings, const TokenPool& pool, const Token* token,
+              std::uint32_t depth, const Fact* candidate)
+        : bindings_(bindings), pool_(pool), token_(token), depth_(depth), candidate_(candidate) {}
 
     Value value(dsl::VarSlot slot) const override {
         const Binding& b = bindings_.at(slot);
-        const Fact* f = fact_in(token_, depth_, candidate_, b.depth);
+        const Fact* f = fact_in(pool_, token_, depth_, candidate_, b.depth);
         if (!f) throw std::logic_error("variable bound to no fact");
         if (b.whole_fact) return Value(Symbol::intern("f-" + std::to_string(f->id)));
         return f->values[b.field];
@@ -549,18 +551,19 @@ public:
 
     const Value* stored(dsl::VarSlot slot) const noexcept override {
         if (slot >= bindings_.size() || bindings_[slot].whole_fact) return nullptr;
-        const Fact* f = fact_in(token_, depth_, candidate_, bindings_[slot].depth);
+        const Fact* f = fact_in(pool_, token_, depth_, candidate_, bindings_[slot].depth);
         return f ? &f->values[bindings_[slot].field] : nullptr;
     }
 
 private:
     const std::vector<Binding>& bindings_;
+    const TokenPool& pool_;
     const Token* token_;
     std::uint32_t depth_;
     const Fact* candidate_;
 };
 
-std::optional<bool> IntProgram::run(const Token* token, std::uint32_t depth,
+std::optional<bool> IntProgram::run(const TokenPool& pool, const Token* token, std::uint32_t depth,
                                     const Fact* candidate) const noexcept {
     using dsl::BinaryOp;
     std::int64_t stack[max_stack];
@@ -582,7 +585,7 @@ std::optional<bool> IntProgram::run(const Token* token, std::uint32_t depth,
         switch (i.op) {
         case Op::Literal: stack[n++] = i.literal; break;
         case Op::Load: {
-            const Fact* f = fact_in(token, depth, candidate, i.depth);
+            const Fact* f = fact_in(pool, token, depth, candidate, i.depth);
             const auto* v = f ? boost::variant2::get_if<std::int64_t>(&f->values[i.field]) : nullptr;
             if (!v) return std::nullopt;
             stack[n++] = *v;
@@ -616,8 +619,9 @@ std::optional<bool> IntProgram::run(const Token* token, std::uint32_t depth,
     return stack[0] != 0;
 }
 
-inline const Value& value_at(const Token* t, std::uint32_t depth, const Fact* candidate, KeyPart p) {
-    return fact_in(t, depth, candidate, p.depth)->values[p.field];
+inline const Value& value_at(const TokenPool& pool, const Token* t, std::uint32_t depth, const Fact* candidate,
+                             KeyPart p) {
+    return fact_in(pool, t, depth, candidate, p.depth)->values[p.field];
 }
 
 /// constraint_holds, with two integers (ordered tests on ints are what a `not` with
@@ -640,9 +644,13 @@ inline bool test_holds(dsl::CompareOp op, const Value& field, const Value& opera
 
 }  // namespace
 
-const Fact* Network::fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth) {
-    for (std::uint32_t d = token_depth; d > depth; --d) token = token->parent;
-    return token->fact;
+Token* TokenPool::make_new() {
+    if (next_ == std::numeric_limits<TokenRef>::max()) throw std::length_error("more than 2^32 - 1 tokens at once");
+    const TokenRef place = next_++;
+    if ((place >> chunk_bits) == chunks_.size()) chunks_.push_back(std::make_unique<Token[]>(chunk_mask + 1));
+    Token* t = at(place);
+    t->self = place;
+    return t;
 }
 
 Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener)
@@ -1010,36 +1018,34 @@ std::size_t Network::key_hash(const Token* token, std::uint32_t depth, const std
 }
 
 Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
-    Token* t;
-    if (!free_tokens_) {
-        t = &token_pool_.emplace_back();
-    } else {
-        t = free_tokens_;
-        free_tokens_ = t->parent;
-        *t = Token{};
-    }
+    Token* t = tokens_.make();
     ++live_tokens_;
     ++tokens_made_;
-    t->parent = parent;
     t->fact = fact;
     t->node = node_id;
     if (parent) {
-        t->next_sibling = parent->first_child;
-        if (parent->first_child) parent->first_child->prev_sibling = t;
-        parent->first_child = t;
+        t->parent = parent->self;
+        t->next_sibling = parent->below.first_child;
+        if (t->next_sibling) tokens_.at(t->next_sibling)->prev_sibling = t->self;
+        parent->below.first_child = t->self;
     }
     if (fact) {
         t->in_fact.next = fact->tokens;
-        if (fact->tokens) fact->tokens->in_fact.prev = t;
-        fact->tokens = t;
+        if (fact->tokens) tokens_.at(fact->tokens)->in_fact.prev = t->self;
+        fact->tokens = t->self;
     }
     Node& n = nodes_[node_id];
     if (!n.keeps_memory) return t;
-    t->key_hash = key_hash(t, n.depth, n.out_key);
-    BucketMap<Token>::Bucket& bucket = n.memory[t->key_hash];
+    t->below.key_hash = BucketMap<Token>::fold(key_hash(t, n.depth, n.out_key));
+    BucketMap<Token>::Bucket& bucket = n.memory[t->below.key_hash];
     t->bucket_pos = static_cast<std::uint32_t>(bucket.size());
     bucket.push_back(t);
     return t;
+}
+
+void Network::report(std::uint32_t spec, Token& t) {
+    t.match = true;
+    listener_.on_match(spec, t);
 }
 
 // Deletes a token and its descendants, children before parents, with an explicit stack
@@ -1050,7 +1056,9 @@ void Network::delete_token(Token* root) {
     doomed_.push_back(root);
     while (doomed_.size() > mark) {
         Token* t = doomed_.back();
-        if (Token* c = t->first_child) {
+        // A match token's first child is its payload's place: it has no children.
+        if (TokenRef first = t->match ? 0 : t->below.first_child) {
+            Token* c = tokens_.at(first);
             c->dying = true;
             doomed_.push_back(c);
             continue;
@@ -1071,20 +1079,20 @@ void Network::destroy_token(Token* t) {
 
     if (t->parent) {
         if (t->prev_sibling)
-            t->prev_sibling->next_sibling = t->next_sibling;
+            tokens_.at(t->prev_sibling)->next_sibling = t->next_sibling;
         else
-            t->parent->first_child = t->next_sibling;
-        if (t->next_sibling) t->next_sibling->prev_sibling = t->prev_sibling;
+            tokens_.at(t->parent)->below.first_child = t->next_sibling;
+        if (t->next_sibling) tokens_.at(t->next_sibling)->prev_sibling = t->prev_sibling;
     }
     if (t->fact) {
         if (t->in_fact.prev)
-            t->in_fact.prev->in_fact.next = t->in_fact.next;
+            tokens_.at(t->in_fact.prev)->in_fact.next = t->in_fact.next;
         else
             t->fact->tokens = t->in_fact.next;
-        if (t->in_fact.next) t->in_fact.next->in_fact.prev = t->in_fact.prev;
+        if (t->in_fact.next) tokens_.at(t->in_fact.next)->in_fact.prev = t->in_fact.prev;
     }
     if (n.keeps_memory) {
-        BucketMap<Token>::Bucket& bucket = *n.memory.find(t->key_hash);
+        BucketMap<Token>::Bucket& bucket = *n.memory.find(t->below.key_hash);
         Token* moved = bucket.back();
         bucket[t->bucket_pos] = moved;
         moved->bucket_pos = t->bucket_pos;
@@ -1092,30 +1100,29 @@ void Network::destroy_token(Token* t) {
         if (bucket.empty()) n.memory.erase(bucket);
     }
     --live_tokens_;
-    t->parent = free_tokens_;
-    free_tokens_ = t;
+    tokens_.free(t);
 }
 
 // The owner's other children are its body's tokens.
 void Network::delete_main_children(const Node& group, Token* owner) {
     const bool pass_through = nodes_[group.out].pass_through;
-    for (Token* c = owner->first_child; c;) {
-        Token* next = c->next_sibling;
+    for (TokenRef place = owner->below.first_child; place;) {
+        Token* c = tokens_.at(place);
+        place = c->next_sibling;
         if (pass_through ? nodes_[c->node].parent == group.out : c->node == group.out) delete_token(c);
-        c = next;
     }
 }
 
 void Network::group_count_changed(std::uint32_t partner, Token* token, bool added) {
     const Node& p = nodes_[partner];
     Token* owner = token;
-    for (std::uint32_t d = p.depth; d > nodes_[p.group].depth; --d) owner = owner->parent;
+    for (std::uint32_t d = p.depth; d > nodes_[p.group].depth; --d) owner = tokens_.at(owner->parent);
     owner_count_changed(p.group, owner, added);
 }
 
 void Network::owner_count_changed(std::uint32_t group, Token* owner, bool added) {
     const Node& g = nodes_[group];
-    for (const Token* a = owner; a; a = a->parent)
+    for (const Token* a = owner; a->self; a = parent(*a))
         if (a->dying) return;  // the owner goes too; nothing to re-evaluate
     if (added) {
         if (++owner->count != 1 || !owner->ready) return;
@@ -1145,7 +1152,7 @@ void Network::owner_count_changed(std::uint32_t group, Token* owner, bool added)
 bool Network::passes(const Node& n, const Token* t, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;  // of `t`; `f` (if any) sits at n.depth
     for (const JoinTest& jt : n.tests)
-        if (!test_holds(jt.op, f->values[jt.field], value_at(t, depth, f, jt.left))) return false;
+        if (!test_holds(jt.op, f->values[jt.field], value_at(tokens_, t, depth, f, jt.left))) return false;
     return (n.members.empty() && n.wheres.empty()) || passes_rest(n, t, f);
 }
 
@@ -1175,17 +1182,17 @@ bool Network::passes_rest(const Node& n, const Token* t, const Fact* f) const {
         bool found =
             std::any_of(m.values.begin(), m.values.end(), [&](const Value& x) { return values_equal(v, x); });
         for (std::size_t i = 0; !found && i < m.vars.size(); ++i)
-            found = values_equal(v, value_at(t, depth, f, m.vars[i]));
+            found = values_equal(v, value_at(tokens_, t, depth, f, m.vars[i]));
         if (!found) return false;
     }
     for (const WhereTest& w : n.wheres) {
         if (w.program) {
-            if (std::optional<bool> r = w.program->run(t, depth, f)) {
+            if (std::optional<bool> r = w.program->run(tokens_, t, depth, f)) {
                 if (!*r) return false;
                 continue;
             }
         }
-        TokenVars vars(bindings_[w.spec], t, depth, f);
+        TokenVars vars(bindings_[w.spec], tokens_, t, depth, f);
         try {
             if (!evaluate_test(*w.expr, vars)) return false;
         } catch (EvalError& e) {
@@ -1225,13 +1232,13 @@ void Network::drain(std::size_t mark) {
 bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;
     for (std::size_t k = 0; k < n.right_key.size(); ++k)
-        if (!values_equal(value_at(token, depth, f, n.left_key[k]), f->values[n.right_key[k]])) return false;
+        if (!values_equal(value_at(tokens_, token, depth, f, n.left_key[k]), f->values[n.right_key[k]])) return false;
     return true;
 }
 
 bool Network::any_match(const Node& body, const Token* owner) const {
     const AlphaIndex& index = alphas_[body.alpha].indexes[body.alpha_index];
-    const BucketMap<Fact>::Bucket* facts = index.buckets.find(owner->key_hash);
+    const BucketMap<Fact>::Bucket* facts = index.buckets.find(owner->below.key_hash);
     if (!facts) return false;
     const std::span<const Value* const> left = read_left(body, owner);
     return std::any_of(facts->begin(), facts->end(), [&](const Fact* f) { return passes_with(body, left, owner, f); });
@@ -1257,7 +1264,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     switch (n.kind) {
     case NodeKind::Join: {
         AlphaIndex& index = alphas_[n.alpha].indexes[n.alpha_index];
-        const BucketMap<Fact>::Bucket* found = index.buckets.find(token->key_hash);
+        const BucketMap<Fact>::Bucket* found = index.buckets.find(token->below.key_hash);
         if (!found) return;
         const BucketMap<Fact>::Bucket& facts = *found;
         const std::span<const Value* const> left = read_left(n, token);
@@ -1296,7 +1303,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         return;
     }
     case NodeKind::Partner: group_count_changed(id, make_token(id, token, nullptr), true); return;
-    case NodeKind::Terminal: listener_.on_match(n.spec, n.borrows ? *token : *make_token(id, token, nullptr)); return;
+    case NodeKind::Terminal: report(n.spec, n.borrows ? *token : *make_token(id, token, nullptr)); return;
     case NodeKind::Root: return;
     }
 }
@@ -1393,30 +1400,34 @@ void Network::retract_fact(Fact& fact) {
             if (bucket.empty()) index.buckets.erase(bucket);
         }
     }
-    for (Token* t = fact.tokens; t; t = t->in_fact.next) t->dying = true;
+    for (TokenRef place = fact.tokens; place;) {
+        Token* t = tokens_.at(place);
+        t->dying = true;
+        place = t->in_fact.next;
+    }
     for (std::size_t j = 0; j < places.size(); j = next_memory(places.view(), j))
         for (const AlphaMemory::Successor& s : alphas_[places[j]].successors)
             if (const Node& p = nodes_[s.left];
                 p.kind == NodeKind::Group && p.counting && p.memory.size() != 0)
                 uncount(s.node, &fact);
     fact.alpha.clear();  // a retracted fact never enters a memory again
-    while (fact.tokens) delete_token(fact.tokens);
+    while (fact.tokens) delete_token(tokens_.at(fact.tokens));
 }
 
 void Network::drop_match(Token& terminal) {
-    Token* up = terminal.parent;
+    Token* up = tokens_.at(terminal.parent);
     // A match token has no children: nothing to walk.
     terminal.dying = true;
     destroy_token(&terminal);
     // A join or filter token in no memory is reachable only from its parent and its
     // fact; once childless it is a match record nothing will read (closure: one per
     // firing). Group tokens carry counts and stay.
-    while (up && !up->first_child) {
+    while (up->self && !up->below.first_child) {
         const Node& n = nodes_[up->node];
         if ((n.kind != NodeKind::Join && n.kind != NodeKind::Filter) || n.keeps_memory) break;
-        Token* parent = up->parent;
+        Token* next = tokens_.at(up->parent);
         delete_token(up);
-        up = parent;
+        up = next;
     }
 }
 

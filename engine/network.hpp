@@ -9,8 +9,8 @@
 #include "dsl/program.hpp"
 
 #include <cstdint>
-#include <deque>
 #include <limits>
+#include <memory>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -23,24 +23,34 @@ inline constexpr std::uint32_t no_node = std::numeric_limits<std::uint32_t>::max
 /// stored in the memory of the node that made it; it knows its parent (the match one
 /// level up), its children (extensions of it) and the fact it adds, so retracting a
 /// fact deletes exactly the tokens built on it.
+///
+/// Tokens link to each other by place in the pool, not by pointer, and fields that some
+/// tokens never use share a place, so that a token takes 48 bytes (72 with pointers):
+/// there are hundreds of thousands of them (Waltz 800 cubes: 150,000 at once), and the
+/// large runs wait on memory. Pointers to tokens stay valid while the token lives.
 struct Token {
-    Token* parent = nullptr;
     Fact* fact = nullptr;  ///< null for levels that add no fact (not/exists, filters)
-    std::uint32_t node = no_node;
-    // Fields that some tokens never use share a place, so that a token takes 72 bytes,
-    // not 96: there are hundreds of thousands of them (Waltz 800 cubes: 150,000 at
-    // once, 12 MB), and the large runs wait on memory.
-    /// Position in the node memory's bucket (a BucketMap list stays under 2^26 entries).
-    std::uint32_t bucket_pos : 30 = 0;
-    std::uint32_t dying : 1 = 0;        ///< being deleted: nothing may extend it or react to it
-    std::uint32_t ready : 1 = 0;        ///< group tokens: the body has been evaluated once
-    Token* first_child = nullptr;
-    Token* prev_sibling = nullptr;
-    Token* next_sibling = nullptr;
+    /// What a token that may have children keeps.
+    struct Below {
+        TokenRef first_child = 0;
+        /// Nodes that keep memory: the output key's hash, folded as the memory's
+        /// buckets fold it (BucketMap::fold), so that it finds the token's bucket.
+        std::uint32_t key_hash = 0;
+    };
+    // Only match tokens carry a payload: a terminal's, or those of a node whose terminal
+    // borrows them. Those have no children and are in no memory.
+    union {
+        Below below{};
+        void* payload;  ///< match tokens: the listener's activation
+    };
+    TokenRef parent = 0;
+    TokenRef self = 0;  ///< this token's own place
+    TokenRef prev_sibling = 0;
+    TokenRef next_sibling = 0;
     /// The list of tokens ending in `fact`, for tokens that add a fact.
     struct InFact {
-        Token* prev = nullptr;
-        Token* next = nullptr;
+        TokenRef prev = 0;
+        TokenRef next = 0;
     };
     union {
         InFact in_fact{};
@@ -51,14 +61,55 @@ struct Token {
         /// one, and a count that falls to zero looks again before it counts as zero.
         std::uint32_t count;
     };
-    // Only match tokens carry a payload, and they are in no memory: a terminal's, or
-    // those of a node whose terminal borrows them (nothing joins on either).
-    union {
-        std::size_t key_hash = 0;   ///< nodes that keep memory: hash of the output key, the bucket
-        void* payload;              ///< match tokens: the listener's activation
-    };
+    std::uint32_t node = no_node;
+    /// Position in the node memory's bucket (a BucketMap list stays under 2^26 entries).
+    std::uint32_t bucket_pos : 29 = 0;
+    std::uint32_t dying : 1 = 0;        ///< being deleted: nothing may extend it or react to it
+    std::uint32_t ready : 1 = 0;        ///< group tokens: the body has been evaluated once
+    /// Reported to the listener as a match: `payload` is in use, there are no children.
+    std::uint32_t match : 1 = 0;
 };
-static_assert(sizeof(void*) != 8 || sizeof(Token) == 72, "Token layout: see the unions");
+static_assert(sizeof(void*) != 8 || sizeof(Token) == 48, "Token layout: see the unions");
+
+/// Where the tokens live: chunks that never move, so that a place is a chunk and an
+/// index in it, and a pointer to a token stays valid. Freed tokens are reused first.
+class TokenPool {
+public:
+    /// Room for the first tokens, and place 0 with it.
+    TokenPool() { chunks_.push_back(std::make_unique<Token[]>(chunk_mask + 1)); }
+    /// The token at `place`; place 0 is a token that is never used, whose `self` is 0.
+    Token* at(TokenRef place) const noexcept { return &chunks_[place >> chunk_bits][place & chunk_mask]; }
+    /// A token in its initial state, with `self` set.
+    Token* make() {
+        if (!free_) return make_new();
+        Token* t = at(free_);
+        free_ = t->parent;
+        const TokenRef self = t->self;
+        *t = Token{};
+        t->self = self;
+        return t;
+    }
+    /// Fact at `depth` in the chain ending at `token` (whose depth is `token_depth`).
+    const Fact* fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth) const noexcept {
+        for (std::uint32_t d = token_depth; d > depth; --d) token = at(token->parent);
+        return token->fact;
+    }
+    /// Gives a token back (its fields are then the pool's).
+    void free(Token* t) noexcept {
+        t->parent = free_;
+        free_ = t->self;
+    }
+
+private:
+    Token* make_new();
+
+    static constexpr unsigned chunk_bits = 10;
+    static constexpr TokenRef chunk_mask = (TokenRef{1} << chunk_bits) - 1;
+    std::vector<std::unique_ptr<Token[]>> chunks_;
+    TokenRef next_ = 1;  ///< the first never-used place (place 0 stands for no token)
+    /// Freed tokens, linked through their `parent`.
+    TokenRef free_ = 0;
+};
 
 /// Where a variable's value lives in a token chain: the fact at `depth` (1 = first
 /// level), field `field`, or the whole fact for `?v <-` variables.
@@ -123,7 +174,11 @@ public:
     std::uint32_t terminal_depth(std::uint32_t spec) const;
 
     /// Fact at `depth` in the chain ending at `token` (whose depth is `token_depth`).
-    static const Fact* fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth);
+    const Fact* fact_at(const Token* token, std::uint32_t token_depth, std::uint32_t depth) const noexcept {
+        return tokens_.fact_at(token, token_depth, depth);
+    }
+    /// The token one level up from `token` (above the root: a token whose `self` is 0).
+    const Token* parent(const Token& token) const noexcept { return tokens_.at(token.parent); }
 
     /// The alpha memories holding `fact`, in the order it entered them.
     std::vector<std::uint32_t> memories_of(const Fact& fact) const;
@@ -168,6 +223,8 @@ private:
     /// The member and where tests of passes.
     bool passes_rest(const Node& n, const Token* token, const Fact* fact) const;
     Token* make_token(std::uint32_t node, Token* parent, Fact* fact);
+    /// Tells the listener of a match, marked as one first (see Token::match).
+    void report(std::uint32_t spec, Token& t);
     void schedule(std::uint32_t node, Token* token, bool group_ready = false);
     void drain(std::size_t mark);
     void delete_token(Token* token);
@@ -208,10 +265,7 @@ private:
     mutable std::vector<const Value*> left_reads_;  ///< read_left's result
     std::vector<std::size_t> index_hashes_;  ///< assert_fact's bucket hashes, a stack
 
-    std::deque<Token> token_pool_;
-    /// Recycled tokens, linked through their `parent`: a vector of them took as much room
-    /// as the most tokens ever freed at once (Waltz 800: 2 MiB).
-    Token* free_tokens_ = nullptr;
+    TokenPool tokens_;
     std::size_t live_tokens_ = 0;
     std::uint64_t tokens_made_ = 0;
     Token* root_token_ = nullptr;

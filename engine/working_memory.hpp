@@ -16,6 +16,8 @@ namespace demarche::engine {
 
 using FactId = std::uint64_t;
 struct Token;
+/// A token's place in its network's token pool (TokenPool::at); 0 is no token.
+using TokenRef = std::uint32_t;
 
 /// A fact's places in the alpha memories (see Fact::alpha): a short list of numbers kept
 /// inside the fact up to `inline_capacity` entries, on the heap beyond. Most facts enter
@@ -72,7 +74,7 @@ struct Fact {
     /// by the program or fact set the fact was loaded from, which the engine keeps alive.
     std::span<const Value> values;
     std::size_t hash = 0;        ///< of template and values, for the duplicate index
-    Token* tokens = nullptr;     ///< tokens that end in this fact (intrusive list)
+    TokenRef tokens = 0;         ///< tokens that end in this fact (intrusive list)
     /// The alpha memories holding it, each id followed by the fact's place in each of
     /// that memory's indexes (in index order).
     AlphaPlaces alpha;

@@ -1034,3 +1034,37 @@ TEST_CASE("a not inside a not group ends its body without an output token", "[en
     e.assert_input(2, {num(1)});
     CHECK(names(e.pending()) == std::vector<std::string>{"covered: f-1,*"});
 }
+
+TEST_CASE("the token pool keeps places stable and reuses freed ones first", "[engine][rete][tokens]") {
+    engine::TokenPool pool;
+    // Place 0 stands for no token: the links of a root point there, and its token says so.
+    CHECK(pool.at(0)->self == 0);
+    std::vector<engine::Token*> made;
+    // More than one chunk, so that places cross a chunk boundary.
+    for (int i = 0; i < 3000; ++i) {
+        engine::Token* t = pool.make();
+        CHECK(t->self == static_cast<engine::TokenRef>(i + 1));
+        t->node = static_cast<std::uint32_t>(i);
+        made.push_back(t);
+    }
+    for (engine::Token* t : made) {
+        REQUIRE(pool.at(t->self) == t);
+        CHECK(t->node == static_cast<std::uint32_t>(t->self - 1));
+    }
+    made[1500]->dying = true;
+    made[1500]->count = 7;
+    pool.free(made[1500]);
+    pool.free(made[10]);
+    // Last freed, first reused, and as new: only its place is kept.
+    engine::Token* again = pool.make();
+    CHECK(again == made[10]);
+    CHECK(again->self == 11);
+    CHECK(again->node == engine::no_node);
+    engine::Token* other = pool.make();
+    CHECK(other == made[1500]);
+    CHECK(other->self == 1501);
+    CHECK(other->dying == 0);
+    CHECK(other->parent == 0);
+    CHECK(other->below.first_child == 0);
+    CHECK(pool.make()->self == 3001);
+}
