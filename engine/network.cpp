@@ -644,14 +644,6 @@ inline bool test_holds(dsl::CompareOp op, const Value& field, const Value& opera
 
 }  // namespace
 
-Token* TokenPool::make_new() {
-    if (next_ == std::numeric_limits<TokenRef>::max()) throw std::length_error("more than 2^32 - 1 tokens at once");
-    const TokenRef place = next_++;
-    if ((place >> chunk_bits) == chunks_.size()) chunks_.push_back(std::make_unique<Token[]>(chunk_mask + 1));
-    Token* t = at(place);
-    t->self = place;
-    return t;
-}
 
 Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener)
     : program_(program), specs_(std::move(specs)), listener_(listener), changing_(changing_templates(program)),

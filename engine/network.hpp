@@ -4,6 +4,7 @@
 // docs/engine.md describes the design.
 #pragma once
 
+#include "chunks.hpp"
 #include "working_memory.hpp"
 
 #include "dsl/program.hpp"
@@ -71,14 +72,11 @@ struct Token {
 };
 static_assert(sizeof(void*) != 8 || sizeof(Token) == 48, "Token layout: see the unions");
 
-/// Where the tokens live: chunks that never move, so that a place is a chunk and an
-/// index in it, and a pointer to a token stays valid. Freed tokens are reused first.
+/// Where the tokens live (see Chunks). Freed tokens are reused first.
 class TokenPool {
 public:
-    /// Room for the first tokens, and place 0 with it.
-    TokenPool() { chunks_.push_back(std::make_unique<Token[]>(chunk_mask + 1)); }
     /// The token at `place`; place 0 is a token that is never used, whose `self` is 0.
-    Token* at(TokenRef place) const noexcept { return &chunks_[place >> chunk_bits][place & chunk_mask]; }
+    Token* at(TokenRef place) const noexcept { return chunks_.at(place); }
     /// A token in its initial state, with `self` set.
     Token* make() {
         if (!free_) return make_new();
@@ -101,12 +99,14 @@ public:
     }
 
 private:
-    Token* make_new();
+    Token* make_new() {
+        const TokenRef place = chunks_.add();
+        Token* t = at(place);
+        t->self = place;
+        return t;
+    }
 
-    static constexpr unsigned chunk_bits = 10;
-    static constexpr TokenRef chunk_mask = (TokenRef{1} << chunk_bits) - 1;
-    std::vector<std::unique_ptr<Token[]>> chunks_;
-    TokenRef next_ = 1;  ///< the first never-used place (place 0 stands for no token)
+    Chunks<Token, 10> chunks_;
     /// Freed tokens, linked through their `parent`.
     TokenRef free_ = 0;
 };

@@ -83,22 +83,33 @@ TEST_CASE("the fact index finds equal facts, forgets erased ones and survives gr
     CHECK(boost::variant2::get<std::int64_t>(wm.get(1)->values[0]) == 0);
 }
 
-TEST_CASE("the fact index copes with many erasures (tombstones) and colliding hashes", "[working_memory]") {
+TEST_CASE("the fact index copes with many erasures and colliding hashes", "[working_memory]") {
+    engine::FactRecords records;
     FactIndex index;
-    std::vector<Fact> facts(64);
+    std::vector<Fact*> facts;
     std::vector<std::vector<Value>> values;
-    for (std::size_t i = 0; i < facts.size(); ++i) values.push_back(row(static_cast<std::int64_t>(i)));
+    for (std::size_t i = 0; i < 64; ++i) {
+        const std::uint32_t place = records.add();
+        facts.push_back(records.at(place));
+        facts.back()->place = place;
+        values.push_back(row(static_cast<std::int64_t>(i)));
+    }
     for (int round = 0; round < 50; ++round) {
         for (std::size_t i = 0; i < facts.size(); ++i) {
-            facts[i].values = values[i];
-            facts[i].hash = 42;  // all collide: only the values tell them apart
-            index.insert(facts[i]);
+            facts[i]->values = values[i];
+            // The first half collide in the whole hash, so only the values tell them
+            // apart; the second half has another hash that the index keeps alike (its
+            // 32-bit key is low ^ high: 43 ^ 1 == 42).
+            facts[i]->hash = i < 32 ? 42 : (std::size_t{1} << 32) + 43;
+            index.insert(*facts[i]);
         }
         REQUIRE(index.size() == facts.size());
-        for (std::size_t i = 0; i < facts.size(); ++i) CHECK(index.find(0, values[i], 42) == &facts[i]);
-        for (Fact& f : facts) index.erase(f);
+        for (std::size_t i = 0; i < facts.size(); ++i)
+            CHECK(index.find(records, 0, values[i], facts[i]->hash) == facts[i]);
+        CHECK(index.find(records, 0, values[3], facts[40]->hash) == nullptr);
+        for (Fact* f : facts) index.erase(*f);
         CHECK(index.size() == 0);
-        CHECK(index.find(0, values[3], 42) == nullptr);
+        CHECK(index.find(records, 0, values[3], 42) == nullptr);
     }
 }
 
