@@ -82,15 +82,19 @@ struct Fact {
     /// that memory's indexes (in index order).
     AlphaPlaces alpha;
     dsl::TemplateId tmpl = 0;
-    std::uint32_t support = 0;   ///< number of logical supports (activations)
-    bool alive = true;
-    bool derived = false;        ///< asserted by a rule
-    bool unconditional = false;  ///< asserted without `logical`: truth maintenance keeps it
-    bool stored = false;         ///< `values` live in the working memory's value store
+    // The count and the flags share a word, so that a fact takes 72 bytes, not 80.
+    /// Number of logical supports (activations, one per logical assertion they made).
+    std::uint32_t support : 27 = 0;
+    static constexpr std::uint32_t max_support = (1u << 27) - 1;
+    bool alive : 1 = true;
+    bool derived : 1 = false;        ///< asserted by a rule
+    bool unconditional : 1 = false;  ///< asserted without `logical`: truth maintenance keeps it
+    bool stored : 1 = false;         ///< `values` live in the working memory's value store
     /// Asserted during the firing in progress and not yet pushed through the network: see
     /// Engine::push_held.
-    bool held = false;
+    bool held : 1 = false;
 };
+static_assert(sizeof(void*) != 8 || sizeof(Fact) == 72, "Fact layout: see the flags");
 
 /// Storage for the values of facts: values are moved into large blocks, so a fact costs
 /// no allocation of its own, and never move, so spans into it stay valid until they are

@@ -55,9 +55,29 @@ def expect(condition, what, out="", err=""):
         raise AssertionError(f"{what}\n--- stdout (first 2000 characters)\n{out[:2000]}\n--- stderr\n{err}")
 
 
+def catches_sigint(pid):
+    # Linux lists the signals a process has a handler for in /proc/PID/status (SigCgt,
+    # a hex mask; SIGINT is bit 2).
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("SigCgt:"):
+                    return int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)) != 0
+    except FileNotFoundError:
+        pass
+    return False
+
+
 def wait_until_running(proc):
-    # The signal must arrive during the run, after the handler is installed; the rules
-    # load in milliseconds, and the run then goes on until stopped.
+    # The signal must arrive during the run, after the handler is installed. A sanitizer
+    # build on a loaded machine has taken more than half a second to get there (and was
+    # killed by the signal), so wait for the handler; the rules then load in
+    # milliseconds, and the run goes on until stopped.
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not catches_sigint(proc.pid):
+        expect(proc.poll() is None, "the endless run ended before the signal was sent")
+        expect(time.monotonic() < deadline, f"no SIGINT handler after {DEADLINE_SECONDS} s")
+        time.sleep(0.02)
     time.sleep(0.5)
     expect(proc.poll() is None, "the endless run ended before the signal was sent")
 
