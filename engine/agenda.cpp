@@ -3,6 +3,7 @@
 #include "agenda.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace demarche::engine {
 
@@ -159,6 +160,9 @@ std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t sa
     }
     std::uint32_t g;
     if (free_groups_.empty()) {
+        // Activation::group has 30 bits; each group holds waiting activations, so 2^30
+        // of them would take tens of gigabytes first.
+        if (groups_.size() == std::size_t{1} << 30) throw std::length_error("more than 2^30 agenda groups");
         g = static_cast<std::uint32_t>(groups_.size());
         groups_.emplace_back();
     } else {

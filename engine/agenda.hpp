@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <span>
+#include <memory>
 #include <vector>
 
 namespace demarche::engine {
@@ -65,21 +66,44 @@ private:
 /// A rule and the facts that matched it (one terminal token). After firing it stays, off
 /// the agenda, as long as the match if it holds logical support; otherwise it is
 /// recycled at once.
+/// The facts an activation asserted logically. Most activations assert none, so the
+/// list takes one pointer and no allocation until it has an entry; once made, it stays
+/// with the activation's record for the next activation (clear keeps it).
+class Supports {
+public:
+    void push_back(FactId id) {
+        if (!list_) list_ = std::make_unique<std::vector<FactId>>();
+        list_->push_back(id);
+    }
+    void clear() noexcept {
+        if (list_) list_->clear();
+    }
+    bool empty() const noexcept { return !list_ || list_->empty(); }
+    const FactId* begin() const noexcept { return list_ ? list_->data() : nullptr; }
+    const FactId* end() const noexcept { return list_ ? list_->data() + list_->size() : nullptr; }
+
+private:
+    std::unique_ptr<std::vector<FactId>> list_;
+};
+
+/// A match waiting to fire or firing. Waltz 800 cubes holds 17,000 at once; a record is
+/// 128 bytes, four to a block of the engine's deque.
 struct Activation {
     std::uint32_t rule = 0;
+    std::uint32_t group : 30 = 0;  ///< the agenda's group of it, while queued
+    std::uint32_t queued : 1 = 0;    ///< on the agenda
+    std::uint32_t deferred : 1 = 0;  ///< made during a firing, queued when it is over
     std::int64_t salience = 0;
     std::uint64_t moment = 0;    ///< the assertion or retraction that created it
     std::uint64_t sequence = 0;  ///< creation order, the last resort of the ordering
     ActivationIds ids;
     Token* token = nullptr;      ///< null once the match has gone
-    bool queued = false;         ///< on the agenda
-    bool deferred = false;       ///< made during a firing, queued when it is over
-    std::uint32_t group = 0;     ///< the agenda's group of it, while queued
-    std::vector<FactId> supports;  ///< facts asserted logically by this activation
+    Supports supports;
 
     /// Per condition position; 0 for not/exists.
     std::span<const FactId> facts() const noexcept { return ids.facts(); }
 };
+static_assert(sizeof(void*) != 8 || sizeof(Activation) == 128, "Activation layout: see the flags");
 
 /// -1, 0 or 1: which of two newest-first id lists is more recent. Compared position by
 /// position; where one list is a prefix of the other, the longer is more recent.
