@@ -1,10 +1,12 @@
-// Symbol interning and the printed forms of values.
+// Symbol interning, string storage and the printed forms of values.
 #include <demarche/value.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <mutex>
 #include <deque>
+#include <new>
 #include <vector>
 
 namespace demarche {
@@ -61,6 +63,20 @@ Symbol Symbol::intern(std::string_view name) {
     static auto* table = new SymbolTable();  // never destroyed: symbols outlive every object
     std::lock_guard lock(mutex);
     return Symbol(table->intern(name));
+}
+
+String::String(std::string_view text) {
+    if (text.empty()) return;
+    void* memory = ::operator new(sizeof(Block) + text.size() + 1);
+    block_ = new (memory) Block{{1}, text.size()};
+    char* chars = reinterpret_cast<char*>(block_ + 1);
+    std::memcpy(chars, text.data(), text.size());
+    chars[text.size()] = '\0';
+}
+
+void String::destroy(Block* block) noexcept {
+    block->~Block();
+    ::operator delete(block);
 }
 
 std::string_view kind_name(ValueKind k) noexcept {

@@ -5,10 +5,15 @@
 
 #include <boost/variant2/variant.hpp>
 
+#include <atomic>
+#include <compare>
+#include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace demarche {
 
@@ -33,6 +38,92 @@ public:
 private:
     explicit Symbol(const std::string* text) : text_(text) {}
     const std::string* text_;
+};
+
+/// The text of a string value. It is one pointer wide, which keeps `Value` at 16 bytes
+/// where `std::string` made it 40: values are a large share of a session's memory.
+/// The text is immutable and shared: a copy takes a reference (one atomic increment, no
+/// allocation), so copies in the network's inner loops stay cheap and copies made on
+/// different threads are safe. Compares and orders by bytes, as `std::string` does.
+class DEMARCHE_API String {
+public:
+    /// The empty string (no allocation).
+    String() noexcept = default;
+    /// Copies `text` (which may hold NUL bytes) once; copies of the String then share it.
+    String(std::string_view text);
+    // Implicit conversion allows one user-defined step, which the string_view constructor
+    // cannot give a std::string or a C string; these two let them convert to String (and
+    // a std::string to Value) directly.
+    String(const std::string& text) : String(std::string_view(text)) {}
+    String(const char* text) : String(std::string_view(text)) {}
+
+    String(const String& other) noexcept : block_(other.block_) { retain(); }
+    // noexcept moves let boost::variant2 keep a single buffer, hence the 16 bytes.
+    String(String&& other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
+    String& operator=(const String& other) noexcept {
+        other.retain();  // first, so that assigning a String to itself keeps its text
+        release();
+        block_ = other.block_;
+        return *this;
+    }
+    String& operator=(String&& other) noexcept {
+        if (this != &other) {
+            release();
+            block_ = std::exchange(other.block_, nullptr);
+        }
+        return *this;
+    }
+    ~String() { release(); }
+
+    std::string_view view() const noexcept { return {data(), size()}; }
+    operator std::string_view() const noexcept { return view(); }
+    /// A copy of the text, for code that needs to own or change it.
+    std::string str() const { return std::string(view()); }
+    /// NUL-terminated (the text itself may hold NUL bytes; `size()` counts them).
+    const char* c_str() const noexcept { return data(); }
+    const char* data() const noexcept { return block_ ? reinterpret_cast<const char*>(block_ + 1) : ""; }
+    std::size_t size() const noexcept { return block_ ? block_->size : 0; }
+    bool empty() const noexcept { return block_ == nullptr; }
+
+    /// Equals std::hash<std::string> of the same text.
+    std::size_t hash() const noexcept { return std::hash<std::string_view>{}(view()); }
+
+    friend bool operator==(const String& a, const String& b) noexcept {
+        return a.block_ == b.block_ || a.view() == b.view();
+    }
+    friend std::strong_ordering operator<=>(const String& a, const String& b) noexcept {
+        return a.view() <=> b.view();
+    }
+    // Templates, so that comparing with a C string or a std::string matches them exactly
+    // instead of being ambiguous between converting either side.
+    template <class T>
+        requires(!std::same_as<T, String> && std::convertible_to<const T&, std::string_view>)
+    friend bool operator==(const String& a, const T& b) noexcept {
+        return a.view() == std::string_view(b);
+    }
+    template <class T>
+        requires(!std::same_as<T, String> && std::convertible_to<const T&, std::string_view>)
+    friend std::strong_ordering operator<=>(const String& a, const T& b) noexcept {
+        return a.view() <=> std::string_view(b);
+    }
+
+private:
+    // The characters and a terminating NUL follow the header in the same allocation.
+    struct Block {
+        std::atomic<std::size_t> refs;
+        std::size_t size;
+    };
+
+    void retain() const noexcept {
+        // Relaxed: taking a reference needs no ordering, only the release of the last one does.
+        if (block_) block_->refs.fetch_add(1, std::memory_order_relaxed);
+    }
+    void release() noexcept {
+        if (block_ && block_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(block_);
+    }
+    static void destroy(Block* block) noexcept;
+
+    Block* block_ = nullptr;
 };
 
 /// The five kinds of value, in the order of `Value`'s alternatives.
