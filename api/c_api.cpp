@@ -296,7 +296,7 @@ demarche_value c_value(const demarche::Value& v) {
     demarche_value out{DEMARCHE_TYPE_ANY, nullptr, 0, 0.0, 0};
     out.type = static_cast<demarche_type>(demarche::kind_of(v));
     if (auto* sym = boost::variant2::get_if<demarche::Symbol>(&v)) out.text = sym->name().c_str();
-    if (auto* str = boost::variant2::get_if<std::string>(&v)) out.text = str->c_str();
+    if (auto* str = boost::variant2::get_if<demarche::String>(&v)) out.text = str->c_str();
     if (auto* i = boost::variant2::get_if<std::int64_t>(&v)) out.int_value = *i;
     if (auto* d = boost::variant2::get_if<double>(&v)) out.float_value = *d;
     if (auto* b = boost::variant2::get_if<bool>(&v)) out.bool_value = *b ? 1 : 0;

@@ -15,7 +15,7 @@ using Json = nlohmann::ordered_json;
 Json to_json(const Value& v) {
     switch (kind_of(v)) {
     case ValueKind::Symbol: return v2::get<Symbol>(v).name();
-    case ValueKind::String: return v2::get<std::string>(v);
+    case ValueKind::String: return v2::get<String>(v).view();
     case ValueKind::Int: return v2::get<std::int64_t>(v);
     case ValueKind::Float: {
         double d = v2::get<double>(v);

@@ -799,7 +799,7 @@ Expectation Checker::check_expectation(const ast::Expectation& e) {
         }
         case ast::Expectation::Kind::Printed:
             out.kind = Expectation::Kind::Printed;
-            out.line = v2::get<std::string>(e.value.value);
+            out.line = v2::get<String>(e.value.value).str();
             break;
         case ast::Expectation::Kind::Fired: {
             out.kind = Expectation::Kind::Fired;

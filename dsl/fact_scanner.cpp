@@ -214,12 +214,10 @@ private:
         }
         ++p_;
         const std::string_view quoted(begin, static_cast<std::size_t>(p_ - begin));
-        auto* text = boost::variant2::get_if<std::string>(&v);
-        if (text == nullptr) text = &v.emplace<std::string>();
         if (escaped)
-            *text = unescape(quoted);
+            v = String(unescape(quoted));
         else
-            text->assign(quoted.substr(1, quoted.size() - 2));
+            v = String(quoted.substr(1, quoted.size() - 2));
         return true;
     }
 

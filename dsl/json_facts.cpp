@@ -223,7 +223,7 @@ private:
             if (field.type == FieldType::Symbol)
                 out = Symbol::intern(*s);
             else
-                out = std::string(*s);
+                out = String(*s);
         } else if (c == '-' || (c >= '0' && c <= '9')) {
             const JsonText text = number();
             std::optional<Value> v = json_number(text.view(), field);
@@ -421,7 +421,7 @@ std::optional<Value> json_to_value(const Template& tmpl, FieldIndex f, const Jso
             if (field.type == FieldType::Symbol)
                 value = Symbol::intern(v.text.view());
             else
-                value = v.text.str();
+                value = String(v.text.view());
             break;
         case JsonValue::Type::Number: {
             std::optional<Value> number = json_number(v.text.view(), field);

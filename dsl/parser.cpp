@@ -688,7 +688,7 @@ struct action<g::import_decl> {
     template <typename ActionInput>
     static void apply(const ActionInput& in, ParseState& st) {
         st.declarations->push_back(
-            ast::Import{boost::variant2::get<std::string>(std::move(st.lit.value)), st.range(in)});
+            ast::Import{boost::variant2::get<String>(st.lit.value).str(), st.range(in)});
     }
 };
 
@@ -833,7 +833,7 @@ template <>
 struct action<g::rule_description> {
     template <typename ActionInput>
     static void apply(const ActionInput&, ParseState& st) {
-        st.rule.description = boost::variant2::get<std::string>(std::move(st.lit.value));
+        st.rule.description = boost::variant2::get<String>(st.lit.value).str();
     }
 };
 
@@ -862,7 +862,7 @@ struct action<g::source_clause> {
             st.diags.error(st.range(in), "rule '" + st.rule.name.name + "' has more than one 'source'");
             return;
         }
-        st.rule.source = boost::variant2::get<std::string>(std::move(st.lit.value));
+        st.rule.source = boost::variant2::get<String>(st.lit.value).str();
     }
 };
 
@@ -931,7 +931,7 @@ template <>
 struct action<g::test_description> {
     template <typename ActionInput>
     static void apply(const ActionInput&, ParseState& st) {
-        st.test.description = boost::variant2::get<std::string>(std::move(st.lit.value));
+        st.test.description = boost::variant2::get<String>(st.lit.value).str();
     }
 };
 

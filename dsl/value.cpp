@@ -104,7 +104,7 @@ std::size_t hash_value(const Value& v) noexcept {
     std::size_t h = 0;
     switch (kind_of(v)) {
     case ValueKind::Symbol: h = boost::variant2::get<Symbol>(v).hash(); break;
-    case ValueKind::String: h = std::hash<std::string>{}(boost::variant2::get<std::string>(v)); break;
+    case ValueKind::String: h = boost::variant2::get<String>(v).hash(); break;
     case ValueKind::Int: h = std::hash<std::int64_t>{}(boost::variant2::get<std::int64_t>(v)); break;
     case ValueKind::Float: {
         double d = boost::variant2::get<double>(v);
@@ -129,7 +129,7 @@ std::string format_float(double d) {
 std::string to_display(const Value& v) {
     switch (kind_of(v)) {
     case ValueKind::Symbol: return boost::variant2::get<Symbol>(v).name();
-    case ValueKind::String: return boost::variant2::get<std::string>(v);
+    case ValueKind::String: return boost::variant2::get<String>(v).str();
     case ValueKind::Int: return std::to_string(boost::variant2::get<std::int64_t>(v));
     case ValueKind::Float: return format_float(boost::variant2::get<double>(v));
     case ValueKind::Bool: return boost::variant2::get<bool>(v) ? "true" : "false";
@@ -139,9 +139,8 @@ std::string to_display(const Value& v) {
 
 std::string to_source(const Value& v) {
     if (kind_of(v) != ValueKind::String) return to_display(v);
-    const auto& s = boost::variant2::get<std::string>(v);
     std::string out = "\"";
-    for (char c : s) {
+    for (char c : boost::variant2::get<String>(v).view()) {
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;

@@ -38,9 +38,9 @@ bool is_text(const Value& v) noexcept {
     return kind_of(v) == ValueKind::Symbol || kind_of(v) == ValueKind::String;
 }
 
-const std::string& text_of(const Value& v) noexcept {
+std::string_view text_of(const Value& v) noexcept {
     if (auto* s = v2::get_if<Symbol>(&v)) return s->name();
-    return v2::get<std::string>(v);
+    return v2::get<String>(v).view();
 }
 
 std::string kinds(const Value& a, const Value& b) {
@@ -235,7 +235,7 @@ Value call(const Expr& e, const VariableSource& vars) {
     case Builtin::Str: {
         std::string out;
         for (const Expr& a : e.args) out += to_display(evaluate(a, vars));
-        return Value(std::move(out));
+        return Value(String(out));
     }
     }
     fail(e, "unknown function");
@@ -243,7 +243,7 @@ Value call(const Expr& e, const VariableSource& vars) {
 
 }  // namespace
 
-std::int64_t code_points(const std::string& text) noexcept {
+std::int64_t code_points(std::string_view text) noexcept {
     std::int64_t n = 0;
     for (unsigned char c : text)
         if ((c & 0xC0) != 0x80) ++n;

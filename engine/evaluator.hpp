@@ -69,6 +69,6 @@ inline std::optional<std::int64_t> int_arithmetic(dsl::BinaryOp op, std::int64_t
 }
 
 /// Number of code points in UTF-8 text.
-std::int64_t code_points(const std::string& text) noexcept;
+std::int64_t code_points(std::string_view text) noexcept;
 
 }  // namespace demarche::engine

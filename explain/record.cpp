@@ -566,7 +566,7 @@ void expr_variables(const dsl::Expr& e, std::vector<dsl::VarSlot>& out) {
 nlohmann::ordered_json json_value(const Value& v) {
     switch (kind_of(v)) {
     case ValueKind::Symbol: return v2::get<Symbol>(v).name();
-    case ValueKind::String: return v2::get<std::string>(v);
+    case ValueKind::String: return v2::get<String>(v).view();
     case ValueKind::Int: return v2::get<std::int64_t>(v);
     case ValueKind::Float: return v2::get<double>(v);
     case ValueKind::Bool: return v2::get<bool>(v);

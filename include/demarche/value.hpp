@@ -130,7 +130,10 @@ private:
 enum class ValueKind { Symbol, String, Int, Float, Bool };
 
 /// One value. Symbols and strings are distinct types: `US` never equals `"US"`.
-using Value = boost::variant2::variant<Symbol, std::string, std::int64_t, double, bool>;
+/// A string literal converts to bool, not String (variant2 prefers the built-in
+/// conversion): write `Value(String("text"))`.
+using Value = boost::variant2::variant<Symbol, String, std::int64_t, double, bool>;
+static_assert(sizeof(void*) != 8 || sizeof(Value) == 16, "Value: see String");
 
 /// The kind of `v`.
 inline ValueKind kind_of(const Value& v) noexcept { return static_cast<ValueKind>(v.index()); }

@@ -277,7 +277,7 @@ TEST_CASE("the parser builds templates with types and defaults", "[parser]") {
     CHECK(get<Symbol>(t.fields[2].default_value->value).name() == "opening");
     CHECK(get<std::int64_t>(t.fields[3].default_value->value) == -3);
     CHECK(get<double>(t.fields[4].default_value->value) == 1e9);
-    CHECK(get<std::string>(t.fields[5].default_value->value) == "a\tb");
+    CHECK(get<String>(t.fields[5].default_value->value) == "a\tb");
     CHECK(text_of(p, t.fields[1].range) == "legally_binding: bool = false");
     CHECK(text_of(p, t.name.range) == "offer");
     CHECK(t.range.begin == 0);
@@ -607,7 +607,7 @@ TEST_CASE("a 10 MB line parses", "[parser][limits]") {
     const std::string ten_mb(10'000'000, 'x');
     Parsed s = parse("facts { p(\"" + ten_mb + "\") }");
     CHECK(s.errors().empty());
-    CHECK(get<std::string>(s.decl<ast::FactsBlock>(0).facts.at(0).args.at(0).value.value).size() ==
+    CHECK(get<String>(s.decl<ast::FactsBlock>(0).facts.at(0).args.at(0).value.value).size() ==
           ten_mb.size());
     Parsed c = parse("# " + ten_mb + "\nrule r when then end");
     CHECK(c.errors().empty());

@@ -66,7 +66,7 @@ TEST_CASE("a test declaration parses into its parts", "[tests][grammar]") {
     CHECK(t.expectations[2].kind == ast::Expectation::Kind::Absent);
     CHECK(get<ast::NotCondition>(t.expectations[2].condition.front().node).body.size() == 2);
     CHECK(t.expectations[3].kind == ast::Expectation::Kind::Printed);
-    CHECK(get<std::string>(t.expectations[3].value.value) == "line");
+    CHECK(get<String>(t.expectations[3].value.value) == "line");
     CHECK(t.expectations[4].kind == ast::Expectation::Kind::Fired);
     CHECK(get<std::int64_t>(t.expectations[4].value.value) == 3);
 }

@@ -14,6 +14,8 @@
 #include <vector>
 
 using namespace demarche;
+using boost::variant2::get;
+using boost::variant2::holds_alternative;
 
 namespace {
 
@@ -186,4 +188,41 @@ TEST_CASE("copies of one String made and dropped on two threads", "[string][thre
     const std::size_t right_bytes = drop_all(right);
     drop_left.join();
     CHECK(left_bytes == right_bytes);
+}
+
+TEST_CASE("a Value holding a String is 16 bytes, and its copies share the text", "[string]") {
+    if constexpr (sizeof(void*) == 8) CHECK(sizeof(Value) == 16);
+    STATIC_REQUIRE(std::is_nothrow_move_constructible_v<Value>);
+    const String text(std::string(100, 'x'));
+    const Value v(text);
+    const Value w = v;  // NOLINT(performance-unnecessary-copy-initialization): the copy is the test
+    CHECK(get<String>(w).data() == text.data());
+}
+
+TEST_CASE("string Values order, compare and hash by content", "[string]") {
+    const std::vector<std::string> texts = random_texts(100);
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        for (std::size_t j = 0; j < texts.size(); ++j) {
+            const Value a(String(texts[i]));  // each Value its own block, even for equal texts
+            const Value b(String(texts[j]));
+            INFO("texts " << i << " and " << j);
+            CHECK((a < b) == (texts[i] < texts[j]));
+            CHECK(same_value(a, b) == (texts[i] == texts[j]));
+            if (texts[i] == texts[j]) CHECK(hash_value(a) == hash_value(b));
+        }
+    }
+}
+
+TEST_CASE("a Value made from std::string holds a String, one made from a bare literal a bool", "[string]") {
+    // Boost.Variant2 prefers the built-in pointer-to-bool conversion over String's
+    // constructor, as it did over std::string's; value.hpp says to write Value(String(...)).
+    const Value from_string = std::string("abc");
+    const Value from_view = std::string_view("abc");
+    const Value from_string_class(String("abc"));
+    const Value from_literal = "abc";
+    CHECK(holds_alternative<String>(from_string));
+    CHECK(holds_alternative<String>(from_view));
+    CHECK(holds_alternative<String>(from_string_class));
+    CHECK(get<String>(from_string_class) == "abc");
+    CHECK(holds_alternative<bool>(from_literal));
 }

@@ -32,7 +32,7 @@ TEST_CASE("the value store keeps values in place as it grows", "[working_memory]
     for (std::int64_t i = 0; i < 10000; ++i) {
         REQUIRE(spans[i].size() == 2);
         CHECK(boost::variant2::get<std::int64_t>(spans[i][0]) == i);
-        CHECK(boost::variant2::get<std::string>(spans[i][1]) == "s" + std::to_string(i));
+        CHECK(boost::variant2::get<String>(spans[i][1]) == "s" + std::to_string(i));
     }
 }
 
