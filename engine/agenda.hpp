@@ -9,8 +9,8 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <span>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace demarche::engine {
@@ -63,9 +63,6 @@ private:
     };
 };
 
-/// A rule and the facts that matched it (one terminal token). After firing it stays, off
-/// the agenda, as long as the match if it holds logical support; otherwise it is
-/// recycled at once.
 /// The facts an activation asserted logically. Most activations assert none, so the
 /// list takes one pointer and no allocation until it has an entry; once made, it stays
 /// with the activation's record for the next activation (clear keeps it).
@@ -86,8 +83,10 @@ private:
     std::unique_ptr<std::vector<FactId>> list_;
 };
 
-/// A match waiting to fire or firing. Waltz 800 cubes holds 17,000 at once; a record is
-/// 128 bytes, four to a block of the engine's deque.
+/// A rule and the facts that matched it (one terminal token). After firing it stays, off
+/// the agenda, as long as the match if it holds logical support; otherwise it is
+/// recycled at once. Waltz 800 cubes holds 17,000 at once; a record is 128 bytes, four
+/// to a block of the engine's deque.
 struct Activation {
     std::uint32_t rule = 0;
     std::uint32_t group : 30 = 0;  ///< the agenda's group of it, while queued

@@ -2,6 +2,8 @@
 // of their key, an alpha index's facts by the hash of the indexed fields.
 #pragma once
 
+#include "value_ops.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -141,10 +143,7 @@ public:
     /// What a bucket keeps of its hash. Hashes that fold alike share a bucket, which is
     /// only slower: whoever reads a bucket compares the keys themselves (a join its
     /// values, a count its tests); removals go by place.
-    static std::uint32_t fold(std::size_t hash) noexcept {
-        const auto h = static_cast<std::uint64_t>(hash);
-        return static_cast<std::uint32_t>(h ^ (h >> 32));
-    }
+    static std::uint32_t fold(std::size_t hash) noexcept { return fold_hash(hash); }
 
 private:
     /// Fibonacci hashing: the top bits of hash × 2^64/φ, so hashes that differ only in

@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <memory>
 #include <span>
 #include <unordered_map>
 #include <vector>

@@ -1,4 +1,5 @@
-// same_value and hash_value for the network's inner loops.
+// same_value and hash_value for the network's inner loops, and the 32-bit hash its
+// tables keep.
 #pragma once
 
 #include <demarche/value.hpp>
@@ -25,6 +26,13 @@ inline std::size_t value_hash(const Value& v) noexcept {
     if (const auto* i = get_if<std::int64_t>(&v)) return std::hash<std::int64_t>{}(*i) * 31 + v.index();
     if (const auto* s = get_if<Symbol>(&v)) return s->hash() * 31 + v.index();
     return hash_value(v);
+}
+
+/// A hash folded to 32 bits (its halves xor-ed), for tables that keep 32 bits of each
+/// key's hash beside it: the network's buckets and the duplicate index.
+inline std::uint32_t fold_hash(std::size_t hash) noexcept {
+    const auto h = static_cast<std::uint64_t>(hash);
+    return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
 }  // namespace demarche::engine

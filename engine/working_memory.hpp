@@ -3,6 +3,7 @@
 #pragma once
 
 #include "chunks.hpp"
+#include "value_ops.hpp"
 
 #include "dsl/program.hpp"
 
@@ -137,10 +138,7 @@ public:
 private:
     void grow();
     /// The hash bits a slot keeps: what decides the slot too, so growing reads no fact.
-    static std::uint32_t key_of(std::size_t hash) noexcept {
-        const auto h = static_cast<std::uint64_t>(hash);
-        return static_cast<std::uint32_t>(h ^ (h >> 32));
-    }
+    static std::uint32_t key_of(std::size_t hash) noexcept { return fold_hash(hash); }
     /// The first slot to probe: Fibonacci hashing takes the top bits of key × 2^64/φ, so
     /// keys that differ only in high bits still spread.
     std::size_t home(std::uint32_t key) const noexcept {
