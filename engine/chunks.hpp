@@ -22,7 +22,8 @@ public:
 
     /// The place of a new element (default-constructed, never handed out before).
     std::uint32_t add() {
-        if (next_ == std::numeric_limits<std::uint32_t>::max()) throw std::length_error("more than 2^32 - 2 records");
+        if (next_ == std::numeric_limits<std::uint32_t>::max())
+            throw std::length_error("more than 2^32 - 2 records");
         const std::uint32_t place = next_++;
         if ((place >> ChunkBits) == chunks_.size()) chunks_.push_back(std::make_unique<T[]>(chunk_size));
         return place;

@@ -130,7 +130,8 @@ Fact* Engine::assert_existing(Fact& existing, Activation* support) {
     if (support) {
         // Each support is an entry in a live activation's list: 2^27 of them would take
         // gigabytes before the count ran out.
-        if (existing.support == Fact::max_support) throw std::length_error("more than 2^27 - 1 logical supports of one fact");
+        if (existing.support == Fact::max_support)
+            throw std::length_error("more than 2^27 - 1 logical supports of one fact");
         ++existing.support;
         support->supports.push_back(existing.id);
     } else {

@@ -619,8 +619,8 @@ std::optional<bool> IntProgram::run(const TokenPool& pool, const Token* token, s
     return stack[0] != 0;
 }
 
-inline const Value& value_at(const TokenPool& pool, const Token* t, std::uint32_t depth, const Fact* candidate,
-                             KeyPart p) {
+inline const Value& value_at(const TokenPool& pool, const Token* t, std::uint32_t depth,
+                             const Fact* candidate, KeyPart p) {
     return fact_in(pool, t, depth, candidate, p.depth)->values[p.field];
 }
 
@@ -1224,7 +1224,8 @@ void Network::drain(std::size_t mark) {
 bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
     const std::uint32_t depth = n.depth - 1;
     for (std::size_t k = 0; k < n.right_key.size(); ++k)
-        if (!values_equal(value_at(tokens_, token, depth, f, n.left_key[k]), f->values[n.right_key[k]])) return false;
+        if (!values_equal(value_at(tokens_, token, depth, f, n.left_key[k]), f->values[n.right_key[k]]))
+            return false;
     return true;
 }
 
