@@ -89,9 +89,9 @@ bool fires_before(const Activation& a, const Activation& b, Strategy strategy) n
 }
 
 bool Agenda::before(const Entry& x, const Entry& y) const noexcept {
-    // The keys fires_before reads first under depth and breadth, from the entries.
+    // The keys fires_before reads first under depth and breadth, from the entries (the
+    // moment, which it reads before them, is the group's).
     if (strategy_ == Strategy::Depth || strategy_ == Strategy::Breadth) {
-        if (x.moment != y.moment) return strategy_ == Strategy::Depth ? x.moment > y.moment : x.moment < y.moment;
         for (std::size_t i = 0; i < x.newest.size(); ++i)
             if (x.newest[i] != y.newest[i]) return x.newest[i] > y.newest[i];
     }
@@ -180,7 +180,7 @@ std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t sa
 
 void Agenda::add(Activation& a) {
     a.queued = true;
-    Entry e{a.moment, {}, &a};
+    Entry e{{}, &a};
     for (std::size_t i = 0; i < e.newest.size() && i < a.ids.matched(); ++i) e.newest[i] = a.ids.newest(i);
     auto level = find_level(a.salience);
     if (level == levels_.end() || level->salience != a.salience) level = levels_.insert(level, Level{a.salience, {}, 0});
@@ -193,6 +193,7 @@ void Agenda::add(Activation& a) {
 
 void Agenda::insert(Group& group, const Entry& e) {
     Heap& heap = group.heap;
+    if (heap.size() == heap.capacity()) make_room(heap);
     if (group.sorted && heap.size() < sorted_limit) {
         heap.push_back(e);
         std::size_t i = heap.size() - 1;
@@ -242,12 +243,12 @@ void Agenda::after_removal(std::uint32_t g) {
     ++level->empty_groups;
     std::deque<std::uint32_t>& order = level->order;
     while (!order.empty() && groups_[order.front()].waiting == 0) {
-        free_groups_.push_back(order.front());
+        free_group(order.front());
         order.pop_front();
         --level->empty_groups;
     }
     while (!order.empty() && groups_[order.back()].waiting == 0) {
-        free_groups_.push_back(order.back());
+        free_group(order.back());
         order.pop_back();
         --level->empty_groups;
     }
@@ -263,10 +264,26 @@ void Agenda::after_removal(std::uint32_t g) {
 void Agenda::compact(Level& level) {
     std::erase_if(level.order, [this](std::uint32_t g) {
         if (groups_[g].waiting > 0) return false;
-        free_groups_.push_back(g);
+        free_group(g);
         return true;
     });
     level.empty_groups = 0;
+}
+
+void Agenda::free_group(std::uint32_t g) {
+    Heap& heap = groups_[g].heap;
+    if (heap.capacity() > sorted_limit) {
+        if (heap.capacity() > spare_.capacity()) spare_.swap(heap);
+        Heap{}.swap(heap);
+    }
+    free_groups_.push_back(g);
+}
+
+void Agenda::make_room(Heap& heap) {
+    if (spare_.capacity() <= heap.size()) return;
+    spare_.assign(heap.begin(), heap.end());
+    heap.swap(spare_);
+    Heap{}.swap(spare_);
 }
 
 void Agenda::remove(Activation& a) {

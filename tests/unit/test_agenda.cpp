@@ -124,6 +124,48 @@ TEST_CASE("agenda pops the first activation through many moments and emptied gro
     }
 }
 
+TEST_CASE("agenda keeps its order when groups grow large in turn", "[engine][agenda]") {
+    // Phases as in Miss Manners and Waltz: one moment makes many activations, most of
+    // them go again, and the next phase's group grows into the heap a freed one left.
+    for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex}) {
+        Pool pool;
+        Agenda agenda(s);
+        std::vector<Activation*> queued;
+        std::vector<Activation*> free;
+        std::uint64_t clock = 10;
+        for (int phase = 0; phase < 60; ++phase) {
+            ++clock;
+            const unsigned n = 10 + pool.rng() % 300;
+            for (unsigned i = 0; i < n; ++i) {
+                agenda.reclaim(free);
+                Activation* a = free.empty() ? &pool.storage.emplace_back() : free.back();
+                if (!free.empty()) free.pop_back();
+                pool.fill(*a);
+                a->moment = pool.rng() % 20 == 0 ? clock - 1 - pool.rng() % 3 : clock;
+                agenda.add(*a);
+                queued.push_back(a);
+            }
+            while (queued.size() > pool.rng() % 12) {
+                std::size_t i = pool.rng() % queued.size();
+                agenda.remove(*queued[i]);
+                queued.erase(queued.begin() + static_cast<std::ptrdiff_t>(i));
+            }
+            for (int k = 0; k < 2 && !queued.empty(); ++k) {
+                auto first = std::min_element(queued.begin(), queued.end(), [s](const Activation* x, const Activation* y) {
+                    return fires_before(*x, *y, s);
+                });
+                Activation* want = *first;
+                queued.erase(first);
+                REQUIRE(&agenda.pop() == want);
+                free.push_back(want);
+            }
+            REQUIRE(agenda.size() == queued.size());
+        }
+        std::vector<const Activation*> live(queued.begin(), queued.end());
+        CHECK(agenda.in_order() == expected_order(live, s));
+    }
+}
+
 TEST_CASE("activation ids keep the facts and list them newest first", "[engine][agenda]") {
     Activation a;
     for (std::uint32_t n : {0u, 3u, 7u, 9u, 2u}) {  // inline (up to seven), then spilled, then reused
