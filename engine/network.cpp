@@ -1201,7 +1201,7 @@ void Network::join(Node& n, std::uint32_t id, Token* token, Fact* fact) {
 }
 
 void Network::schedule(std::uint32_t node, Token* token, bool group_ready) {
-    work_.push_back({node, token, group_ready});
+    work_.push_back({node, token->self, group_ready});
 }
 
 // Runs scheduled left activations until the work stack is back at `mark`. The stack is
@@ -1209,15 +1209,16 @@ void Network::schedule(std::uint32_t node, Token* token, bool group_ready) {
 // as a recursive walk would, without the call stack growing with the rule.
 void Network::drain(std::size_t mark) {
     while (work_.size() > mark) {
-        Work w = work_.back();
+        const Work w = work_.back();
         work_.pop_back();
+        Token* token = tokens_.at(w.token);
         if (!w.group_ready) {
-            left_activate(w.node, w.token);
+            left_activate(w.node, token);
             continue;
         }
         const Node& g = nodes_[w.node];
-        w.token->ready = true;
-        if (g.negated ? w.token->count == 0 : w.token->count > 0) schedule(g.out, w.token);
+        token->ready = true;
+        if (g.negated ? token->count == 0 : token->count > 0) schedule(g.out, token);
     }
 }
 

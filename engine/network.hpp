@@ -256,7 +256,7 @@ private:
     /// been evaluated): propagation runs from this stack, not by recursion.
     struct Work {
         std::uint32_t node;
-        Token* token;
+        TokenRef token;  ///< a place, not a pointer: 12 bytes, not 24 (Manners: 8,000 at once)
         bool group_ready;
     };
     std::vector<Work> work_;
