@@ -87,7 +87,7 @@ const Value* plain_value(const dsl::Expr& e, const ChainVars& vars) noexcept {
 
 Engine::Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts)
     : program_(std::move(program)), input_(std::move(facts)), specs_(rule_specs(*program_)),
-      network_(*program_, specs_, *this) {
+      network_(*program_, specs_, *this, wm_.records()) {
     slots_.reserve(specs_.size());
     for (std::uint32_t spec = 0; spec < specs_.size(); ++spec) {
         std::vector<std::int32_t>& slots = slots_.emplace_back(network_.terminal_depth(spec) + 1, -1);
@@ -703,13 +703,15 @@ QueryResult Engine::query(std::string_view name, const std::vector<std::string>&
     for (dsl::VarSlot s : shown) result.variables.push_back(q.variables.at(s).name);
 
     MatchCollector listener;
-    Network net(*program_, {RuleSpec{&conds, q.variables.size()}}, listener);
+    FactRecords copies;  // the query network links its own tokens into facts
+    Network net(*program_, {RuleSpec{&conds, q.variables.size()}}, listener, copies);
     net.start();
-    std::deque<Fact> copies;  // the query network links its own tokens into facts
     for (FactId id = 1; id <= wm_.issued(); ++id) {
         const Fact* f = wm_.get(id);
         if (!f || !f->alive) continue;
-        Fact& c = copies.emplace_back();
+        const std::uint32_t place = copies.add();
+        Fact& c = *copies.at(place);
+        c.place = place;
         c.id = f->id;
         c.tmpl = f->tmpl;
         c.values = f->values;

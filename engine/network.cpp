@@ -382,7 +382,7 @@ struct Network::Node {
     /// needs (the engine an activation, a query its rows).
     bool keeps_memory = false;
     /// Tokens made by this node, bucketed by the hash of `out_key`'s values.
-    BucketMap<Token> memory;
+    BucketMap memory;
 
     // Join
     std::uint32_t alpha = no_node;
@@ -422,7 +422,7 @@ struct Network::Node {
 /// which costs no allocation of its own, unlike a map from fact to place.
 struct AlphaIndex {
     std::vector<dsl::FieldIndex> fields;
-    BucketMap<Fact> buckets;
+    BucketMap buckets;
 };
 
 struct Network::AlphaMemory {
@@ -645,8 +645,10 @@ inline bool test_holds(dsl::CompareOp op, const Value& field, const Value& opera
 }  // namespace
 
 
-Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener)
-    : program_(program), specs_(std::move(specs)), listener_(listener), changing_(changing_templates(program)),
+Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener,
+                 const FactRecords& facts)
+    : program_(program), specs_(std::move(specs)), listener_(listener), facts_(facts),
+      changing_(changing_templates(program)),
       grouped_(grouped_templates(program, specs_)) {
     for (const RuleSpec& spec : specs_) may_raise_ = may_raise_ || has_where(*spec.conditions);
     by_template_.resize(program_.templates.size());
@@ -1028,10 +1030,10 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
     }
     Node& n = nodes_[node_id];
     if (!n.keeps_memory) return t;
-    t->below.key_hash = BucketMap<Token>::fold(key_hash(t, n.depth, n.out_key));
-    BucketMap<Token>::Bucket& bucket = n.memory[t->below.key_hash];
+    t->below.key_hash = BucketMap::fold(key_hash(t, n.depth, n.out_key));
+    BucketMap::Bucket& bucket = n.memory[t->below.key_hash];
     t->bucket_pos = static_cast<std::uint32_t>(bucket.size());
-    bucket.push_back(t);
+    bucket.push_back(t->self);
     return t;
 }
 
@@ -1084,10 +1086,10 @@ void Network::destroy_token(Token* t) {
         if (t->in_fact.next) tokens_.at(t->in_fact.next)->in_fact.prev = t->in_fact.prev;
     }
     if (n.keeps_memory) {
-        BucketMap<Token>::Bucket& bucket = *n.memory.find(t->below.key_hash);
-        Token* moved = bucket.back();
+        BucketMap::Bucket& bucket = *n.memory.find(t->below.key_hash);
+        const TokenRef moved = bucket.back();
         bucket[t->bucket_pos] = moved;
-        moved->bucket_pos = t->bucket_pos;
+        tokens_.at(moved)->bucket_pos = t->bucket_pos;
         bucket.pop_back();
         if (bucket.empty()) n.memory.erase(bucket);
     }
@@ -1232,10 +1234,11 @@ bool Network::same_key(const Node& n, const Token* token, const Fact* f) const {
 
 bool Network::any_match(const Node& body, const Token* owner) const {
     const AlphaIndex& index = alphas_[body.alpha].indexes[body.alpha_index];
-    const BucketMap<Fact>::Bucket* facts = index.buckets.find(owner->below.key_hash);
+    const BucketMap::Bucket* facts = index.buckets.find(owner->below.key_hash);
     if (!facts) return false;
     const std::span<const Value* const> left = read_left(body, owner);
-    return std::any_of(facts->begin(), facts->end(), [&](const Fact* f) { return passes_with(body, left, owner, f); });
+    return std::any_of(facts->begin(), facts->end(),
+                       [&](std::uint32_t f) { return passes_with(body, left, owner, facts_.at(f)); });
 }
 
 // A fact leaves the counts of the counting groups whose body join `body` it matched.
@@ -1244,13 +1247,13 @@ void Network::uncount(std::uint32_t body, const Fact* f) {
     const Node& n = nodes_[body];
     std::size_t h = hash_seed;
     for (dsl::FieldIndex field : n.right_key) h = combine(h, value_hash(f->values[field]));
-    const BucketMap<Token>::Bucket* bucket = nodes_[n.parent].memory.find(h);
+    const BucketMap::Bucket* bucket = nodes_[n.parent].memory.find(h);
     if (!bucket) return;
     // Copied: a count reaching zero under `not` propagates at once, and nothing may
     // change the bucket under the loop.
-    const std::vector<Token*> owners(bucket->begin(), bucket->end());
-    for (Token* g : owners)
-        if (!g->dying && same_key(n, g, f) && passes(n, g, f)) owner_count_changed(n.parent, g, false);
+    const std::vector<TokenRef> owners(bucket->begin(), bucket->end());
+    for (TokenRef place : owners)
+        if (Token* g = tokens_.at(place); !g->dying && same_key(n, g, f) && passes(n, g, f)) owner_count_changed(n.parent, g, false);
 }
 
 void Network::left_activate(std::uint32_t id, Token* token) {
@@ -1258,12 +1261,12 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     switch (n.kind) {
     case NodeKind::Join: {
         AlphaIndex& index = alphas_[n.alpha].indexes[n.alpha_index];
-        const BucketMap<Fact>::Bucket* found = index.buckets.find(token->below.key_hash);
+        const BucketMap::Bucket* found = index.buckets.find(token->below.key_hash);
         if (!found) return;
-        const BucketMap<Fact>::Bucket& facts = *found;
+        const BucketMap::Bucket& facts = *found;
         const std::span<const Value* const> left = read_left(n, token);
         for (std::size_t i = 0; i < facts.size(); ++i) {
-            Fact* f = facts[i];
+            Fact* f = facts_.at(facts[i]);
             if (passes_with(n, left, token, f)) join(n, id, token, f);
         }
         return;
@@ -1305,12 +1308,12 @@ void Network::left_activate(std::uint32_t id, Token* token) {
 void Network::right_activate(std::uint32_t id, Fact* f, std::size_t h) {
     Node& n = nodes_[id];
     Node& parent = nodes_[n.parent];
-    const BucketMap<Token>::Bucket* found = parent.memory.find(h);
+    const BucketMap::Bucket* found = parent.memory.find(h);
     if (!found) return;
-    const BucketMap<Token>::Bucket& tokens = *found;
+    const BucketMap::Bucket& tokens = *found;
     const bool counting = parent.kind == NodeKind::Group && parent.counting;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
-        Token* t = tokens[i];
+        Token* t = tokens_.at(tokens[i]);
         // One more match leaves a counting group token that already has one unchanged,
         // and its count may stay a lower bound.
         if (t->dying || (counting && t->count > 0) || !same_key(n, t, f) || !passes(n, t, f)) continue;
@@ -1354,9 +1357,9 @@ void Network::assert_fact(Fact& fact) {
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, value_hash(fact.values[field]));
             index_hashes_.push_back(h);
-            BucketMap<Fact>::Bucket& bucket = index.buckets[h];
+            BucketMap::Bucket& bucket = index.buckets[h];
             fact.alpha.push_back(static_cast<std::uint32_t>(bucket.size()));
-            bucket.push_back(&fact);
+            bucket.push_back(fact.place);
         }
         // Most joins of most facts have nothing to their left (in Waltz nine in ten: the
         // rules of the other stages), and are skipped before anything else is read.
@@ -1380,13 +1383,13 @@ void Network::retract_fact(Fact& fact) {
             const std::uint32_t pos = places[j + 1 + i];
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, value_hash(fact.values[field]));
-            BucketMap<Fact>::Bucket& bucket = *index.buckets.find(h);
+            BucketMap::Bucket& bucket = *index.buckets.find(h);
             // The last fact of the bucket fills the gap, and its place says so.
-            Fact* moved = bucket.back();
+            const std::uint32_t moved = bucket.back();
             bucket[pos] = moved;
             bucket.pop_back();
-            if (moved != &fact) {
-                AlphaPlaces& theirs = moved->alpha;
+            if (moved != fact.place) {
+                AlphaPlaces& theirs = facts_.at(moved)->alpha;
                 std::size_t k = 0;
                 while (theirs[k] != m) k = next_memory(theirs.view(), k);
                 theirs[k + 1 + i] = pos;

@@ -145,8 +145,10 @@ struct KeyPart {
 class Network {
 public:
     /// Compiles `specs` (spec index = rule id for rules). Where-test errors raised while
-    /// matching carry the spec index as their rule.
-    Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener);
+    /// matching carry the spec index as their rule. Every fact pushed through it must be
+    /// a record of `facts` (its memories hold facts by place).
+    Network(const dsl::Program& program, std::vector<RuleSpec> specs, MatchListener& listener,
+            const FactRecords& facts);
     ~Network();
     Network(const Network&) = delete;
     Network& operator=(const Network&) = delete;
@@ -242,6 +244,7 @@ private:
     const dsl::Program& program_;
     std::vector<RuleSpec> specs_;
     MatchListener& listener_;
+    const FactRecords& facts_;
     std::vector<Node> nodes_;
     std::vector<AlphaMemory> alphas_;
     std::vector<TemplateAlpha> by_template_;

@@ -187,7 +187,9 @@ public:
     /// Number of ids handed out so far (alive or not).
     std::size_t issued() const noexcept { return by_id_.size(); }
     /// Number of fact records, in use or waiting for the next fact.
-    std::size_t records() const noexcept { return records_.size(); }
+    std::size_t record_count() const noexcept { return records_.size(); }
+    /// The records, which the network reads facts from by place.
+    const FactRecords& records() const noexcept { return records_; }
     std::size_t alive() const noexcept { return alive_; }
     /// Room for values in the value store (the values of facts asserted by rules or
     /// through the Session).

@@ -621,7 +621,7 @@ TEST_CASE("the values and records of retracted facts are given back and reused",
     CHECK(e.memory().get(10001)->values[0] == num(10000));
     // So do the records: the live version and the one its firing retracted.
     CHECK(e.memory().get(5000) == nullptr);
-    CHECK(e.memory().records() == 2);
+    CHECK(e.memory().record_count() == 2);
     CHECK(e.count_facts().present == 1);
 }
 
