@@ -34,6 +34,30 @@ struct Pool {
         for (FactId& id : facts) id = rng() % 6;
         a.ids.sort_recency();
     }
+
+    /// A filled activation in reclaimed storage when there is some (stale entries must
+    /// stay dead), in new storage otherwise.
+    Activation& take(Agenda& agenda) {
+        agenda.reclaim(free);  // only what the agenda no longer refers to
+        Activation* a = free.empty() ? &storage.emplace_back() : free.back();
+        if (!free.empty()) free.pop_back();
+        fill(*a);
+        return *a;
+    }
+
+    /// Pops the agenda's first activation, checks it is the first of `queued` under `s`,
+    /// and moves it from `queued` to `free`.
+    void pop_first(Agenda& agenda, Strategy s) {
+        auto first = std::min_element(queued.begin(), queued.end(),
+                                      [s](const Activation* x, const Activation* y) { return fires_before(*x, *y, s); });
+        Activation* want = *first;
+        queued.erase(first);
+        REQUIRE(&agenda.pop() == want);
+        free.push_back(want);
+    }
+
+    std::vector<Activation*> queued;  ///< what the agenda should hold
+    std::vector<Activation*> free;    ///< storage the agenda gave back
 };
 
 std::vector<const Activation*> expected_order(std::vector<const Activation*> live, Strategy s) {
@@ -47,35 +71,30 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
     for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex, Strategy::Mea}) {
         Pool pool;
         Agenda agenda(s);
-        std::vector<Activation*> queued;
-        std::vector<Activation*> free;
         for (int step = 0; step < 2000; ++step) {
             const unsigned r = pool.rng() % 10;
-            if (r < 6 || queued.empty()) {
-                agenda.reclaim(free);  // only what the agenda no longer refers to
-                Activation* a = free.empty() ? &pool.storage.emplace_back() : free.back();
-                if (!free.empty()) free.pop_back();  // reused storage: stale entries must stay dead
-                pool.fill(*a);
-                agenda.add(*a);
-                queued.push_back(a);
+            if (r < 6 || pool.queued.empty()) {
+                Activation& a = pool.take(agenda);
+                agenda.add(a);
+                pool.queued.push_back(&a);
             } else {
-                std::size_t i = pool.rng() % queued.size();
-                agenda.remove(*queued[i]);
-                CHECK_FALSE(queued[i]->queued);
-                queued.erase(queued.begin() + static_cast<std::ptrdiff_t>(i));
+                std::size_t i = pool.rng() % pool.queued.size();
+                agenda.remove(*pool.queued[i]);
+                CHECK_FALSE(pool.queued[i]->queued);
+                pool.queued.erase(pool.queued.begin() + static_cast<std::ptrdiff_t>(i));
             }
-            REQUIRE(agenda.size() == queued.size());
+            REQUIRE(agenda.size() == pool.queued.size());
         }
-        std::vector<const Activation*> live(queued.begin(), queued.end());
+        std::vector<const Activation*> live(pool.queued.begin(), pool.queued.end());
         std::vector<const Activation*> want = expected_order(live, s);
         CHECK(agenda.in_order() == want);
         std::vector<const Activation*> popped;
         while (!agenda.empty()) popped.push_back(&agenda.pop());
         CHECK(popped == want);
-        CHECK(std::none_of(queued.begin(), queued.end(), [](const Activation* a) { return a->queued; }));
+        CHECK(std::none_of(pool.queued.begin(), pool.queued.end(), [](const Activation* a) { return a->queued; }));
         // Every removed activation comes back exactly once, and none that fired.
-        agenda.reclaim(free);
-        std::vector<const Activation*> back(free.begin(), free.end());
+        agenda.reclaim(pool.free);
+        std::vector<const Activation*> back(pool.free.begin(), pool.free.end());
         back.insert(back.end(), popped.begin(), popped.end());
         std::sort(back.begin(), back.end());
         CHECK(std::adjacent_find(back.begin(), back.end()) == back.end());
@@ -89,38 +108,27 @@ TEST_CASE("agenda pops the first activation through many moments and emptied gro
     for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex}) {
         Pool pool;
         Agenda agenda(s);
-        std::vector<Activation*> queued;
-        std::vector<Activation*> free;
         std::uint64_t clock = 10;
         for (int step = 0; step < 20000; ++step) {
             const unsigned r = pool.rng() % 10;
-            if (r < 6 || queued.empty()) {
-                agenda.reclaim(free);
-                Activation* a = free.empty() ? &pool.storage.emplace_back() : free.back();
-                if (!free.empty()) free.pop_back();
-                pool.fill(*a);
+            if (r < 6 || pool.queued.empty()) {
+                Activation& a = pool.take(agenda);
                 if (pool.rng() % 4 != 0) ++clock;
-                a->moment = pool.rng() % 10 == 0 ? clock - pool.rng() % 10 : clock;
-                agenda.add(*a);
-                queued.push_back(a);
+                a.moment = pool.rng() % 10 == 0 ? clock - pool.rng() % 10 : clock;
+                agenda.add(a);
+                pool.queued.push_back(&a);
             } else if (r < 9) {
-                std::size_t i = pool.rng() % queued.size();
-                agenda.remove(*queued[i]);
-                queued.erase(queued.begin() + static_cast<std::ptrdiff_t>(i));
+                std::size_t i = pool.rng() % pool.queued.size();
+                agenda.remove(*pool.queued[i]);
+                pool.queued.erase(pool.queued.begin() + static_cast<std::ptrdiff_t>(i));
             } else {
-                auto first = std::min_element(queued.begin(), queued.end(), [s](const Activation* x, const Activation* y) {
-                    return fires_before(*x, *y, s);
-                });
-                Activation* want = *first;
-                queued.erase(first);
-                REQUIRE(&agenda.pop() == want);
-                free.push_back(want);
+                pool.pop_first(agenda, s);
             }
-            REQUIRE(agenda.size() == queued.size());
+            REQUIRE(agenda.size() == pool.queued.size());
         }
         std::vector<const Activation*> popped;
         while (!agenda.empty()) popped.push_back(&agenda.pop());
-        CHECK(popped == expected_order(std::vector<const Activation*>(queued.begin(), queued.end()), s));
+        CHECK(popped == expected_order(std::vector<const Activation*>(pool.queued.begin(), pool.queued.end()), s));
     }
 }
 
@@ -130,38 +138,25 @@ TEST_CASE("agenda keeps its order when groups grow large in turn", "[engine][age
     for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex}) {
         Pool pool;
         Agenda agenda(s);
-        std::vector<Activation*> queued;
-        std::vector<Activation*> free;
         std::uint64_t clock = 10;
         for (int phase = 0; phase < 60; ++phase) {
             ++clock;
             const unsigned n = 10 + pool.rng() % 300;
             for (unsigned i = 0; i < n; ++i) {
-                agenda.reclaim(free);
-                Activation* a = free.empty() ? &pool.storage.emplace_back() : free.back();
-                if (!free.empty()) free.pop_back();
-                pool.fill(*a);
-                a->moment = pool.rng() % 20 == 0 ? clock - 1 - pool.rng() % 3 : clock;
-                agenda.add(*a);
-                queued.push_back(a);
+                Activation& a = pool.take(agenda);
+                a.moment = pool.rng() % 20 == 0 ? clock - 1 - pool.rng() % 3 : clock;
+                agenda.add(a);
+                pool.queued.push_back(&a);
             }
-            while (queued.size() > pool.rng() % 12) {
-                std::size_t i = pool.rng() % queued.size();
-                agenda.remove(*queued[i]);
-                queued.erase(queued.begin() + static_cast<std::ptrdiff_t>(i));
+            while (pool.queued.size() > pool.rng() % 12) {
+                std::size_t i = pool.rng() % pool.queued.size();
+                agenda.remove(*pool.queued[i]);
+                pool.queued.erase(pool.queued.begin() + static_cast<std::ptrdiff_t>(i));
             }
-            for (int k = 0; k < 2 && !queued.empty(); ++k) {
-                auto first = std::min_element(queued.begin(), queued.end(), [s](const Activation* x, const Activation* y) {
-                    return fires_before(*x, *y, s);
-                });
-                Activation* want = *first;
-                queued.erase(first);
-                REQUIRE(&agenda.pop() == want);
-                free.push_back(want);
-            }
-            REQUIRE(agenda.size() == queued.size());
+            for (int k = 0; k < 2 && !pool.queued.empty(); ++k) pool.pop_first(agenda, s);
+            REQUIRE(agenda.size() == pool.queued.size());
         }
-        std::vector<const Activation*> live(queued.begin(), queued.end());
+        std::vector<const Activation*> live(pool.queued.begin(), pool.queued.end());
         CHECK(agenda.in_order() == expected_order(live, s));
     }
 }
