@@ -1253,7 +1253,8 @@ void Network::uncount(std::uint32_t body, const Fact* f) {
     // change the bucket under the loop.
     const std::vector<TokenRef> owners(bucket->begin(), bucket->end());
     for (TokenRef place : owners)
-        if (Token* g = tokens_.at(place); !g->dying && same_key(n, g, f) && passes(n, g, f)) owner_count_changed(n.parent, g, false);
+        if (Token* g = tokens_.at(place); !g->dying && same_key(n, g, f) && passes(n, g, f))
+            owner_count_changed(n.parent, g, false);
 }
 
 void Network::left_activate(std::uint32_t id, Token* token) {

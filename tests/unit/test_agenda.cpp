@@ -48,8 +48,10 @@ struct Pool {
     /// Pops the agenda's first activation, checks it is the first of `queued` under `s`,
     /// and moves it from `queued` to `free`.
     void pop_first(Agenda& agenda, Strategy s) {
-        auto first = std::min_element(queued.begin(), queued.end(),
-                                      [s](const Activation* x, const Activation* y) { return fires_before(*x, *y, s); });
+        const auto earlier = [s](const Activation* x, const Activation* y) {
+            return fires_before(*x, *y, s);
+        };
+        auto first = std::min_element(queued.begin(), queued.end(), earlier);
         Activation* want = *first;
         queued.erase(first);
         REQUIRE(&agenda.pop() == want);
@@ -91,7 +93,8 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
         std::vector<const Activation*> popped;
         while (!agenda.empty()) popped.push_back(&agenda.pop());
         CHECK(popped == want);
-        CHECK(std::none_of(pool.queued.begin(), pool.queued.end(), [](const Activation* a) { return a->queued; }));
+        CHECK(std::none_of(pool.queued.begin(), pool.queued.end(),
+                           [](const Activation* a) { return a->queued; }));
         // Every removed activation comes back exactly once, and none that fired.
         agenda.reclaim(pool.free);
         std::vector<const Activation*> back(pool.free.begin(), pool.free.end());
@@ -128,7 +131,8 @@ TEST_CASE("agenda pops the first activation through many moments and emptied gro
         }
         std::vector<const Activation*> popped;
         while (!agenda.empty()) popped.push_back(&agenda.pop());
-        CHECK(popped == expected_order(std::vector<const Activation*>(pool.queued.begin(), pool.queued.end()), s));
+        const std::vector<const Activation*> live(pool.queued.begin(), pool.queued.end());
+        CHECK(popped == expected_order(live, s));
     }
 }
 

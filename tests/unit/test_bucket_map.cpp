@@ -19,8 +19,9 @@ std::uint32_t next(std::uint32_t& state, std::uint32_t n) {
     return (state >> 16) % n;
 }
 
-void check_same(const BucketMap& map, const std::unordered_map<std::size_t, std::vector<std::uint32_t>>& model,
-                std::size_t keys) {
+using Model = std::unordered_map<std::size_t, std::vector<std::uint32_t>>;
+
+void check_same(const BucketMap& map, const Model& model, std::size_t keys) {
     CHECK(map.size() == model.size());
     for (std::size_t k = 0; k < keys; ++k) {
         // Keys differ only in their high bits or only in their low bits.
@@ -38,7 +39,7 @@ void check_same(const BucketMap& map, const std::unordered_map<std::size_t, std:
 
 TEST_CASE("bucket map: lists by hash stay right through growth and removals", "[engine][bucket_map]") {
     BucketMap map;
-    std::unordered_map<std::size_t, std::vector<std::uint32_t>> model;
+    Model model;
     std::uint32_t state = 99;
     const std::size_t keys = 300;
     for (int step = 0; step < 20000; ++step) {
