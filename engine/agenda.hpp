@@ -203,8 +203,9 @@ private:
     void compact(Level& level);
     /// Puts an emptied group on the free list. Beyond `sorted_limit` entries its heap's
     /// memory becomes the spare, if larger, or goes: with every freed group keeping its
-    /// own largest, Waltz 200 cubes held two heaps of 8,192 entries where it needs one at
-    /// a time, and closure 2,000 nodes ten times the entries it ever had waiting.
+    /// own largest, Waltz 200 cubes held two heaps of 8,192 entries after the groups that
+    /// grew them had emptied, and closure 2,000 nodes room for ten times the entries it
+    /// ever had waiting.
     void free_group(std::uint32_t group);
     /// Before an entry goes into a full `heap`: takes the spare instead if it has more room,
     /// so that the group that grows large each phase (Miss Manners: 8,000 entries) does
