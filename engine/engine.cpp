@@ -90,9 +90,15 @@ Engine::Engine(ProgramPtr program, std::shared_ptr<const FactSet> facts)
       network_(*program_, specs_, *this, wm_.records()) {
     slots_.reserve(specs_.size());
     for (std::uint32_t spec = 0; spec < specs_.size(); ++spec) {
-        std::vector<std::int32_t>& slots = slots_.emplace_back(network_.terminal_depth(spec) + 1, -1);
+        Slots& slots = slots_.emplace_back();
+        slots.by_depth.assign(network_.terminal_depth(spec) + 1, -1);
         const std::vector<std::uint32_t>& positions = network_.positions(spec);
-        for (std::size_t i = 0; i < positions.size(); ++i) slots[positions[i]] = static_cast<std::int32_t>(i);
+        for (std::uint32_t i = 0; i < positions.size(); ++i) {
+            if (positions[i] == 0)
+                slots.without_level.push_back(i);
+            else
+                slots.by_depth[positions[i]] = static_cast<std::int32_t>(i);
+        }
     }
     const bool logical = std::any_of(program_->rules.begin(), program_->rules.end(), [](const dsl::Rule& r) {
         return std::any_of(r.actions.begin(), r.actions.end(), [](const dsl::Action& a) { return a.logical; });
@@ -264,8 +270,9 @@ void Engine::on_match(std::uint32_t spec, Token& token) {
 void Engine::queue(Activation& a) {
     // One walk up the token chain fills the positions: the join order need not be the
     // order of the conditions, so each depth knows its position.
-    const std::vector<std::int32_t>& slots = slots_[a.rule];
+    const std::vector<std::int32_t>& slots = slots_[a.rule].by_depth;
     std::span<FactId> ids = a.ids.reset(static_cast<std::uint32_t>(network_.positions(a.rule).size()));
+    for (std::uint32_t i : slots_[a.rule].without_level) ids[i] = 0;
     const Token* t = a.token;
     for (std::size_t d = slots.size() - 1; d > 0; --d, t = network_.parent(*t))
         if (const std::int32_t slot = slots[d]; slot >= 0) ids[static_cast<std::size_t>(slot)] = t->fact ? t->fact->id : 0;

@@ -161,8 +161,13 @@ private:
     // depth, and the values of a fact being asserted.
     std::vector<const Fact*> fire_chain_;
     std::vector<Value> fire_values_;
-    /// Per spec and token depth, the condition position whose fact that level adds, or -1.
-    std::vector<std::vector<std::int32_t>> slots_;
+    /// Per spec: by token depth, the condition position whose fact that level adds, or
+    /// -1; and the not/exists positions that have no level (Network::positions).
+    struct Slots {
+        std::vector<std::int32_t> by_depth;
+        std::vector<std::uint32_t> without_level;
+    };
+    std::vector<Slots> slots_;
     std::deque<FactId> unsupported_;
     /// Retracted facts whose values the firing or change in progress may still read.
     std::vector<Fact*> retracted_;

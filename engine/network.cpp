@@ -2,7 +2,9 @@
 //
 // Token levels: the root token has depth 0; a join adds one level holding a fact; a
 // filter, a group (not/exists), a group's output, a partner and a terminal each add a
-// level holding no fact. A variable is found as (depth, field) by walking up parents.
+// level holding no fact, except a counting group right after a join (its state is kept
+// in the join's tokens, see Node::hosts) and the outputs that pass their group's tokens
+// on. A variable is found as (depth, field) by walking up parents.
 #include "network.hpp"
 
 #include "bucket_map.hpp"
@@ -364,6 +366,10 @@ struct Network::Step {
     bool negated = false;
     /// Group: the group's output adds no level (see Node::pass_through).
     bool pass_through = false;
+    /// Group: counting, right after a join whose tokens stand in for its own (see
+    /// Node::hosts); Pattern: that join.
+    bool hosted = false;
+    bool hosts = false;
     std::vector<Step> sub;
 };
 
@@ -381,6 +387,9 @@ struct Network::Node {
     /// on every token for nothing; a terminal's go to the listener, which keeps what it
     /// needs (the engine an activation, a query its rows).
     bool keeps_memory = false;
+    /// The node whose memory holds this node's tokens: itself if it keeps memory, the
+    /// group it hosts (see `hosts`), or none.
+    std::uint32_t kept_in = no_node;
     /// Tokens made by this node, bucketed by the hash of `out_key`'s values.
     BucketMap memory;
 
@@ -392,20 +401,32 @@ struct Network::Node {
     std::vector<JoinTest> tests;
     std::vector<MemberTest> members;
     std::vector<WhereTest> wheres;  ///< Join and Filter
+    /// A counting group that makes no tokens: this join's tokens are its tokens too, kept
+    /// in the group's memory (not this node's) with the body's state in `counted`. Only
+    /// when the group is this join's one child, so that every child of a token is below
+    /// the group; such a join is not shared. A group token per partial match was a
+    /// third of Miss Manners' tokens (`find_seating`'s `not path`: 16,000 at once).
+    std::uint32_t hosts = no_node;
 
     // Group: `sub` is the first node of the body, `out` the node that carries tokens on
     bool negated = false;
-    /// A body of one pattern without `where`: its matches are counted on the group
-    /// token, not stored (`sub` is a join that makes no tokens, and there is no partner).
+    /// A body of one pattern without `where`: whether it matches is kept on the group
+    /// token, not its matches (`sub` is a join that makes no tokens, and there is no
+    /// partner).
     bool counting = false;
+    /// Counting, with its tokens those of the join above (see `hosts`): adds no level.
+    bool hosted = false;
     std::uint32_t sub = no_node;
     std::uint32_t out = no_node;
     /// GroupOut: the group's token itself goes on, at the group's depth, instead of a
     /// token of its own under it (one token less per partial match that passes a `not`
-    /// or `exists`). Only where no join reads the output (a join's left memory would
-    /// need the token in a second bucket): the group is followed by another group or
-    /// ends its scope.
+    /// or `exists`). Where a join reads the output, the token is also kept in this
+    /// node's memory (Token::out, in room a counting group's token does not use): only
+    /// for counting groups that have tokens of their own (not `hosted`).
     bool pass_through = false;
+    /// Join: its parent is a GroupOut that passes tokens on, whose key hash for this
+    /// join is then Token::out's.
+    bool reads_passed = false;
     // Partner: the group whose body ends here
     std::uint32_t group = no_node;
     // Terminal
@@ -619,6 +640,18 @@ std::optional<bool> IntProgram::run(const TokenPool& pool, const Token* token, s
     return stack[0] != 0;
 }
 
+/// Takes the entry at `pos` out of `memory`'s bucket of `hash`: the last entry fills the
+/// gap, and `moved(entry, pos)` records its new position.
+template <class Moved>
+void take_out(BucketMap& memory, std::uint32_t hash, std::uint32_t pos, Moved moved) {
+    BucketMap::Bucket& bucket = *memory.find(hash);
+    const TokenRef last = bucket.back();
+    bucket[pos] = last;
+    moved(last, pos);
+    bucket.pop_back();
+    if (bucket.empty()) memory.erase(bucket);
+}
+
 inline const Value& value_at(const TokenPool& pool, const Token* t, std::uint32_t depth,
                              const Fact* candidate, KeyPart p) {
     return fact_in(pool, t, depth, candidate, p.depth)->values[p.field];
@@ -680,8 +713,15 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
     }
     for (TemplateAlpha& ta : by_template_) ta.build_dispatch(alphas_);
     for (Node& n : nodes_) {
-        if (n.kind == NodeKind::Join) nodes_[n.parent].keeps_memory = true;
+        if (n.kind == NodeKind::Join) {
+            nodes_[n.parent].keeps_memory = true;
+            n.reads_passed = nodes_[n.parent].kind == NodeKind::GroupOut && nodes_[n.parent].pass_through;
+        }
         for (WhereTest& w : n.wheres) w.program = IntProgram::compile(*w.expr, bindings_[w.spec]);
+    }
+    for (std::uint32_t id = 0; id < nodes_.size(); ++id) {
+        Node& n = nodes_[id];
+        n.kept_in = n.hosts != no_node ? n.hosts : n.keeps_memory ? id : no_node;
     }
     // A terminal whose parent makes tokens that nothing else reads takes the parent's
     // token as its match rather than making one more per match, which was linked in,
@@ -776,11 +816,17 @@ std::vector<Network::Step> Network::plan_scope(std::uint32_t spec, const std::ve
             Step g;
             g.kind = Step::Kind::Group;
             g.negated = c.kind == CK::Not;
-            g.sub = plan_scope(spec, c.group, cur + 1, nullptr);
-            g.pass_through = !pattern_next[i];
+            // One pattern is a counting body (see build_scope); after a join, the join's
+            // tokens carry the group's state and the group adds no level.
+            const bool counting = c.group.size() == 1 && c.group.front().kind == CK::Pattern;
+            g.hosted = counting && !steps.empty() && steps.back().kind == Step::Kind::Pattern;
+            if (g.hosted) steps.back().hosts = true;
+            const std::uint32_t level = g.hosted ? cur : cur + 1;
+            g.sub = plan_scope(spec, c.group, level, nullptr);
+            g.pass_through = !pattern_next[i] || (counting && !g.hosted);
             steps.push_back(std::move(g));
-            depth_of[i] = cur + 1;
-            cur += g.pass_through ? 1 : 2;
+            depth_of[i] = g.hosted ? 0 : level;  // at depth 0, the root: no fact
+            cur = level + (g.pass_through ? 0 : 1);
             break;
         }
         case CK::Where: break;
@@ -911,10 +957,10 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
             std::uint32_t a = alpha_memory_for(s);
             std::uint32_t shared = no_node;
             std::vector<std::uint32_t>& siblings = alphas_[a].joins_by_parent[cur];
-            if (s.wheres.empty()) {
+            if (s.wheres.empty() && !s.hosts) {
                 for (std::uint32_t c : siblings) {
                     const Node& n = nodes_[c];
-                    if (n.left_key == s.left_key &&
+                    if (n.hosts == no_node && n.left_key == s.left_key &&
                         n.right_key == s.right_key && n.tests == s.tests && n.wheres.empty() &&
                         n.out_key == next_key && n.members.size() == s.members.size() &&
                         std::equal(n.members.begin(), n.members.end(), s.members.begin(),
@@ -966,8 +1012,9 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
             Node g;
             g.kind = NodeKind::Group;
             g.parent = cur;
-            g.depth = nodes_[cur].depth + 1;
+            g.depth = nodes_[cur].depth + (s.hosted ? 0 : 1);
             g.negated = s.negated;
+            g.hosted = s.hosted;
             if (!s.sub.empty() && s.sub.front().kind == Step::Kind::Pattern) g.out_key = s.sub.front().left_key;
             // A `not`/`exists` of one pattern needs only how many facts match it for
             // each token from above, not which: counting keeps the group's memory linear
@@ -975,7 +1022,10 @@ std::uint32_t Network::build_scope(std::uint32_t spec, std::vector<Step>& steps,
             const bool counting = s.sub.size() == 1 && s.sub.front().kind == Step::Kind::Pattern &&
                                   s.sub.front().wheres.empty();
             g.counting = counting;
+            if ((s.hosted || (s.pass_through && !next_key.empty())) && !counting)
+                throw std::logic_error("the planner took a group for counting");
             std::uint32_t gid = add_node(std::move(g));
+            if (s.hosted) nodes_[cur].hosts = gid;
             std::uint32_t last = build_scope(spec, s.sub, gid);
             nodes_[gid].sub = nodes_[gid].children.at(0);
             nodes_[gid].children.clear();
@@ -1028,8 +1078,9 @@ Token* Network::make_token(std::uint32_t node_id, Token* parent, Fact* fact) {
         if (fact->tokens) tokens_.at(fact->tokens)->in_fact.prev = t->self;
         fact->tokens = t->self;
     }
-    Node& n = nodes_[node_id];
-    if (!n.keeps_memory) return t;
+    const std::uint32_t kept_in = nodes_[node_id].kept_in;
+    if (kept_in == no_node) return t;
+    Node& n = nodes_[kept_in];
     t->below.key_hash = BucketMap::fold(key_hash(t, n.depth, n.out_key));
     BucketMap::Bucket& bucket = n.memory[t->below.key_hash];
     t->bucket_pos = static_cast<std::uint32_t>(bucket.size());
@@ -1070,6 +1121,8 @@ void Network::destroy_token(Token* t) {
         group_count_changed(t->node, t, false);
     else if (n.reports != no_node)
         listener_.on_unmatch(n.reports, *t);
+    else if (t->passed)
+        forget_passed(nodes_[n.out], t);
 
     if (t->parent) {
         if (t->prev_sibling)
@@ -1085,26 +1138,36 @@ void Network::destroy_token(Token* t) {
             t->fact->tokens = t->in_fact.next;
         if (t->in_fact.next) tokens_.at(t->in_fact.next)->in_fact.prev = t->in_fact.prev;
     }
-    if (n.keeps_memory) {
-        BucketMap::Bucket& bucket = *n.memory.find(t->below.key_hash);
-        const TokenRef moved = bucket.back();
-        bucket[t->bucket_pos] = moved;
-        tokens_.at(moved)->bucket_pos = t->bucket_pos;
-        bucket.pop_back();
-        if (bucket.empty()) n.memory.erase(bucket);
-    }
+    if (n.kept_in != no_node)
+        take_out(nodes_[n.kept_in].memory, t->below.key_hash, t->bucket_pos,
+                 [&](TokenRef moved, std::uint32_t pos) { tokens_.at(moved)->bucket_pos = pos; });
     --live_tokens_;
     tokens_.free(t);
 }
 
 // The owner's other children are its body's tokens.
 void Network::delete_main_children(const Node& group, Token* owner) {
+    if (owner->passed) forget_passed(nodes_[group.out], owner);
     const bool pass_through = nodes_[group.out].pass_through;
     for (TokenRef place = owner->below.first_child; place;) {
         Token* c = tokens_.at(place);
         place = c->next_sibling;
         if (pass_through ? nodes_[c->node].parent == group.out : c->node == group.out) delete_token(c);
     }
+}
+
+void Network::keep_passed(Node& out, Token* t) {
+    t->out.key_hash = BucketMap::fold(key_hash(t, out.depth, out.out_key));
+    BucketMap::Bucket& bucket = out.memory[t->out.key_hash];
+    t->out.pos = static_cast<std::uint32_t>(bucket.size());
+    bucket.push_back(t->self);
+    t->passed = true;
+}
+
+void Network::forget_passed(Node& out, Token* t) {
+    take_out(out.memory, t->out.key_hash, t->out.pos,
+             [&](TokenRef moved, std::uint32_t pos) { tokens_.at(moved)->out.pos = pos; });
+    t->passed = false;
 }
 
 void Network::group_count_changed(std::uint32_t partner, Token* token, bool added) {
@@ -1119,17 +1182,24 @@ void Network::owner_count_changed(std::uint32_t group, Token* owner, bool added)
     for (const Token* a = owner; a->self; a = parent(*a))
         if (a->dying) return;  // the owner goes too; nothing to re-evaluate
     if (added) {
-        if (++owner->count != 1 || !owner->ready) return;
+        if (g.counting)
+            owner->counted = true;  // right_activate skips owners that have a match
+        else if (++owner->count != 1)
+            return;
+        if (!owner->ready) return;
         if (g.negated)
             delete_main_children(g, owner);
         else
             schedule(g.out, owner);
     } else {
-        if (--owner->count != 0 || !owner->ready) return;
-        // A counting group's count is only a lower bound (see Token::count): zero may
-        // hide matches it never counted.
+        if (g.counting)
+            owner->counted = false;
+        else if (--owner->count != 0)
+            return;
+        if (!owner->ready) return;
+        // A counting group keeps no matches (see Token::counted): others may be left.
         if (g.counting && any_match(nodes_[g.sub], owner)) {
-            owner->count = 1;
+            owner->counted = true;
             return;
         }
         if (g.negated) {
@@ -1262,7 +1332,8 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     switch (n.kind) {
     case NodeKind::Join: {
         AlphaIndex& index = alphas_[n.alpha].indexes[n.alpha_index];
-        const BucketMap::Bucket* found = index.buckets.find(token->below.key_hash);
+        const std::uint32_t key = n.reads_passed ? token->out.key_hash : token->below.key_hash;
+        const BucketMap::Bucket* found = index.buckets.find(key);
         if (!found) return;
         const BucketMap::Bucket& facts = *found;
         const std::span<const Value* const> left = read_left(n, token);
@@ -1277,6 +1348,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         [[fallthrough]];
     case NodeKind::GroupOut: {
         if (n.pass_through) {
+            if (n.keeps_memory) keep_passed(n, token);
             for (std::uint32_t c : n.children) schedule(c, token);
             return;
         }
@@ -1286,10 +1358,10 @@ void Network::left_activate(std::uint32_t id, Token* token) {
     }
     case NodeKind::Group: {
         if (n.counting) {
-            Token* g = make_token(id, token, nullptr);
-            g->count = any_match(nodes_[n.sub], g) ? 1 : 0;
+            Token* g = n.hosted ? token : make_token(id, token, nullptr);
+            g->counted = any_match(nodes_[n.sub], g);
             g->ready = true;
-            if (n.negated ? g->count == 0 : g->count > 0) schedule(n.out, g);
+            if (n.negated != static_cast<bool>(g->counted)) schedule(n.out, g);
             return;
         }
         // The body is evaluated first (it sits above the readiness check on the stack);
@@ -1315,9 +1387,8 @@ void Network::right_activate(std::uint32_t id, Fact* f, std::size_t h) {
     const bool counting = parent.kind == NodeKind::Group && parent.counting;
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         Token* t = tokens_.at(tokens[i]);
-        // One more match leaves a counting group token that already has one unchanged,
-        // and its count may stay a lower bound.
-        if (t->dying || (counting && t->count > 0) || !same_key(n, t, f) || !passes(n, t, f)) continue;
+        // One more match leaves a counting group token that already has one unchanged.
+        if (t->dying || (counting && t->counted) || !same_key(n, t, f) || !passes(n, t, f)) continue;
         if (counting)
             owner_count_changed(n.parent, t, true);
         else
@@ -1419,10 +1490,11 @@ void Network::drop_match(Token& terminal) {
     destroy_token(&terminal);
     // A join or filter token in no memory is reachable only from its parent and its
     // fact; once childless it is a match record nothing will read (closure: one per
-    // firing). Group tokens carry counts and stay.
+    // firing). Group tokens, and joins' tokens that are a group's, carry counts and stay.
     while (up->self && !up->below.first_child) {
         const Node& n = nodes_[up->node];
-        if ((n.kind != NodeKind::Join && n.kind != NodeKind::Filter) || n.keeps_memory) break;
+        if ((n.kind != NodeKind::Join && n.kind != NodeKind::Filter) || n.keeps_memory || n.hosts != no_node)
+            break;
         Token* next = tokens_.at(up->parent);
         delete_token(up);
         up = next;

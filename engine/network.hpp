@@ -52,22 +52,33 @@ struct Token {
         TokenRef prev = 0;
         TokenRef next = 0;
     };
+    /// Where a group's token is in its output's memory, when the output passes it on to a
+    /// join (see Network::Node::pass_through): a second bucket, besides the group's own.
+    struct OutPlace {
+        std::uint32_t key_hash;
+        std::uint32_t pos;
+    };
     union {
         InFact in_fact{};
-        /// Group tokens (which add no fact): number of matches of the group's body. For a
-        /// counting group, a lower bound that is zero only when nothing matches: the
-        /// first match is enough when the token is made (a `not` on `>` stops there
-        /// instead of checking every fact), later matches are not counted once there is
-        /// one, and a count that falls to zero looks again before it counts as zero.
+        /// Tokens of a group that is not counting (which add no fact): the number of
+        /// matches of the group's body.
         std::uint32_t count;
+        OutPlace out;  ///< tokens of a counting group, while `passed`
     };
     std::uint32_t node = no_node;
     /// Position in the node memory's bucket (a BucketMap list stays under 2^26 entries).
-    std::uint32_t bucket_pos : 29 = 0;
+    std::uint32_t bucket_pos : 27 = 0;
     std::uint32_t dying : 1 = 0;        ///< being deleted: nothing may extend it or react to it
-    std::uint32_t ready : 1 = 0;        ///< group tokens: the body has been evaluated once
+    std::uint32_t ready : 1 = 0;        ///< group tokens (see `counted`): the body has been evaluated
     /// Reported to the listener as a match: `payload` is in use, there are no children.
     std::uint32_t match : 1 = 0;
+    /// Tokens of a counting group, or the join tokens that stand in for them (see
+    /// Node::hosts): some fact matches the body. It is set by the first match found (a
+    /// `not` on `>` stops there instead of checking every fact), later matches are not
+    /// counted, and when a matching fact goes the body is looked at again.
+    std::uint32_t counted : 1 = 0;
+    /// In its group's output's memory, at `out`.
+    std::uint32_t passed : 1 = 0;
 };
 static_assert(sizeof(void*) != 8 || sizeof(Token) == 48, "Token layout: see the unions");
 
@@ -165,7 +176,8 @@ public:
     /// a fact arrives.
     void drop_match(Token& terminal);
 
-    /// Depths of a spec's visible positions: its patterns and not/exists conditions.
+    /// Depths of a spec's visible positions: its patterns and not/exists conditions (0,
+    /// the root's, for a not/exists that adds no level).
     const std::vector<std::uint32_t>& positions(std::uint32_t spec) const { return positions_[spec]; }
     /// Where each variable of a spec is bound (unbound for variables inside groups).
     const std::vector<Binding>& bindings(std::uint32_t spec) const { return bindings_[spec]; }
@@ -231,6 +243,9 @@ private:
     void delete_token(Token* token);
     void destroy_token(Token* token);
     void delete_main_children(const Node& group, Token* owner);
+    /// Puts a group's token in its (passing) output's memory, or takes it out.
+    void keep_passed(Node& out, Token* token);
+    void forget_passed(Node& out, Token* token);
     void group_count_changed(std::uint32_t partner, Token* token, bool added);
     void owner_count_changed(std::uint32_t group, Token* owner, bool added);
     /// Whether some fact in the alpha index matches a counting group's body for `owner`.
