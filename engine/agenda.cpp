@@ -229,14 +229,14 @@ void Agenda::after_removal(std::uint32_t g) {
         if (heap.size() - group.waiting <= 4 * group.waiting + 8) return;
         std::erase_if(heap, [this](const Entry& e) {
             if (e.activation->queued) return false;
-            removed_.push_back(e.activation);
+            removed_.push(*e.activation);
             return true;
         });
         if (!group.sorted)
             for (std::size_t i = heap.size() / 2; i-- > 0;) sift_down(heap, i);
         return;
     }
-    for (const Entry& e : heap) removed_.push_back(e.activation);
+    for (const Entry& e : heap) removed_.push(*e.activation);
     heap.clear();
     group.sorted = true;
     auto level = find_level(group.salience);
@@ -297,7 +297,7 @@ Activation& Agenda::pop() {
     // A group with waiting activations has one on top once the removed entries above
     // it are gone.
     while (!top(group).activation->queued) {
-        removed_.push_back(top(group).activation);
+        removed_.push(*top(group).activation);
         drop_top(group);
     }
     Activation& a = *top(group).activation;
@@ -307,16 +307,16 @@ Activation& Agenda::pop() {
     return a;
 }
 
-void Agenda::reclaim(std::vector<Activation*>& out) {
-    out.insert(out.end(), removed_.begin(), removed_.end());
-    removed_.clear();
-}
-
 void Agenda::set_strategy(Strategy strategy) {
     if (strategy == strategy_) return;
     std::vector<Activation*> waiting;
     waiting.reserve(size_);
-    each_entry([&](const Entry& e) { (e.activation->queued ? waiting : removed_).push_back(e.activation); });
+    each_entry([&](const Entry& e) {
+        if (e.activation->queued)
+            waiting.push_back(e.activation);
+        else
+            removed_.push(*e.activation);
+    });
     levels_.clear();
     groups_.clear();
     free_groups_.clear();

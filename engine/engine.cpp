@@ -241,12 +241,10 @@ void Engine::retract(FactId id) {
 void Engine::on_match(std::uint32_t spec, Token& token) {
     Activation* a;
     if (free_activations_.empty()) agenda_.reclaim(free_activations_);
-    if (free_activations_.empty()) {
+    if (free_activations_.empty())
         a = &activations_.emplace_back();
-    } else {
-        a = free_activations_.back();  // release() emptied its supports but kept their capacity
-        free_activations_.pop_back();
-    }
+    else
+        a = &free_activations_.pop();  // release() emptied its supports but kept their capacity
     const dsl::Rule& rule = program_->rules[spec];
     a->rule = spec;
     a->salience = rule.salience;
@@ -313,8 +311,7 @@ void Engine::on_unmatch(std::uint32_t, Token& token) {
 
 void Engine::release(Activation& a) {
     a.supports.clear();
-    a.token = nullptr;
-    free_activations_.push_back(&a);
+    free_activations_.push(a);
 }
 
 // ---- firing

@@ -145,7 +145,7 @@ private:
     std::uint64_t sequence_ = 0;
     std::uint64_t fired_ = 0;
     std::deque<Activation> activations_;
-    std::vector<Activation*> free_activations_;
+    FreeActivations free_activations_;
     Activation* firing_ = nullptr;
     std::vector<Activation*> deferred_;  ///< made during the firing in progress
     /// Whether a firing may hold its assertions back (see push_held): no `where` test, no

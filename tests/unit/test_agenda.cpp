@@ -14,6 +14,7 @@ using demarche::engine::Activation;
 using demarche::engine::FactId;
 using demarche::engine::Agenda;
 using demarche::engine::fires_before;
+using demarche::engine::FreeActivations;
 
 namespace {
 
@@ -39,8 +40,7 @@ struct Pool {
     /// stay dead), in new storage otherwise.
     Activation& take(Agenda& agenda) {
         agenda.reclaim(free);  // only what the agenda no longer refers to
-        Activation* a = free.empty() ? &storage.emplace_back() : free.back();
-        if (!free.empty()) free.pop_back();
+        Activation* a = free.empty() ? &storage.emplace_back() : &free.pop();
         fill(*a);
         return *a;
     }
@@ -55,12 +55,19 @@ struct Pool {
         Activation* want = *first;
         queued.erase(first);
         REQUIRE(&agenda.pop() == want);
-        free.push_back(want);
+        free.push(*want);
     }
 
     std::vector<Activation*> queued;  ///< what the agenda should hold
-    std::vector<Activation*> free;    ///< storage the agenda gave back
+    FreeActivations free;             ///< storage the agenda gave back
 };
+
+/// Empties `list`, last pushed first.
+std::vector<const Activation*> taken(FreeActivations& list) {
+    std::vector<const Activation*> out;
+    while (!list.empty()) out.push_back(&list.pop());
+    return out;
+}
 
 std::vector<const Activation*> expected_order(std::vector<const Activation*> live, Strategy s) {
     std::sort(live.begin(), live.end(), [s](const Activation* x, const Activation* y) { return fires_before(*x, *y, s); });
@@ -97,7 +104,7 @@ TEST_CASE("agenda pops in fires_before order through removals and reuse", "[engi
                            [](const Activation* a) { return a->queued; }));
         // Every removed activation comes back exactly once, and none that fired.
         agenda.reclaim(pool.free);
-        std::vector<const Activation*> back(pool.free.begin(), pool.free.end());
+        std::vector<const Activation*> back = taken(pool.free);
         back.insert(back.end(), popped.begin(), popped.end());
         std::sort(back.begin(), back.end());
         CHECK(std::adjacent_find(back.begin(), back.end()) == back.end());
@@ -187,7 +194,7 @@ TEST_CASE("agenda re-sorts its waiting activations for a new strategy", "[engine
     Pool pool;
     Agenda agenda(Strategy::Depth);
     std::vector<const Activation*> all;
-    std::vector<Activation*> removed;
+    std::vector<const Activation*> removed;
     for (int i = 0; i < 300; ++i) {
         Activation& a = pool.storage.emplace_back();
         pool.fill(a);
@@ -208,8 +215,9 @@ TEST_CASE("agenda re-sorts its waiting activations for a new strategy", "[engine
     while (!agenda.empty()) popped.push_back(&agenda.pop());
     CHECK(popped == expected_order(all, Strategy::Depth));
     // The removed ones come back once, whichever strategy dropped their entries.
-    std::vector<Activation*> back;
-    agenda.reclaim(back);
+    FreeActivations reclaimed;
+    agenda.reclaim(reclaimed);
+    std::vector<const Activation*> back = taken(reclaimed);
     std::sort(back.begin(), back.end());
     std::sort(removed.begin(), removed.end());
     CHECK(back == removed);
