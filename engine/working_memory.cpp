@@ -67,16 +67,16 @@ Fact* FactIndex::find(const FactRecords& records, dsl::TemplateId tmpl, std::spa
         if (s.place == never_used) return nullptr;
         if (s.key != key || s.place == erased) continue;
         Fact* f = records.at(s.place);
-        if (f->hash == hash && same_fact(*f, tmpl, values)) return f;
+        if (same_fact(*f, tmpl, values)) return f;
     }
 }
 
-void FactIndex::insert(const Fact& fact) {
+void FactIndex::insert(const Fact& fact, std::size_t hash) {
     // At most three quarters full (erased slots included), so every probe ends at an
     // unused slot soon; the probes read only slots, eight to a cache line.
     if (4 * (used_ + 1) > 3 * slots_.size()) grow();
     const std::size_t mask = slots_.size() - 1;
-    const std::uint32_t key = key_of(fact.hash);
+    const std::uint32_t key = key_of(hash);
     std::size_t i = home(key);
     while (slots_[i].place != never_used && slots_[i].place != erased) i = (i + 1) & mask;
     if (slots_[i].place == never_used) ++used_;
@@ -84,10 +84,10 @@ void FactIndex::insert(const Fact& fact) {
     ++size_;
 }
 
-void FactIndex::erase(const Fact& fact) {
+void FactIndex::erase(const Fact& fact, std::size_t hash) {
     if (slots_.empty()) return;
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = home(key_of(fact.hash)); slots_[i].place != never_used; i = (i + 1) & mask) {
+    for (std::size_t i = home(key_of(hash)); slots_[i].place != never_used; i = (i + 1) & mask) {
         if (slots_[i].place == fact.place) {
             slots_[i].place = erased;
             --size_;
@@ -142,8 +142,7 @@ Fact& WorkingMemory::add_borrowed(dsl::TemplateId tmpl, std::span<const Value> v
     f.id = by_id_.size();
     f.tmpl = tmpl;
     f.values = values;
-    f.hash = hash;
-    index_.insert(f);
+    index_.insert(f, hash);
     ++alive_;
     return f;
 }
@@ -152,7 +151,7 @@ void WorkingMemory::remove(Fact& fact) {
     if (!fact.alive) return;
     fact.alive = false;
     --alive_;
-    index_.erase(fact);
+    index_.erase(fact, hash_of(fact.tmpl, fact.values));
 }
 
 void WorkingMemory::reclaim(Fact& fact) {

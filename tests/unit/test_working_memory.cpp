@@ -94,20 +94,19 @@ TEST_CASE("the fact index copes with many erasures and colliding hashes", "[work
         facts.back()->place = place;
         values.push_back(row(static_cast<std::int64_t>(i)));
     }
+    // The first half collide in the whole hash, so only the values tell them apart; the
+    // second half has another hash that the index keeps alike (its 32-bit key is low ^
+    // high: 43 ^ 1 == 42).
+    auto hash = [](std::size_t i) { return i < 32 ? std::size_t{42} : (std::size_t{1} << 32) + 43; };
     for (int round = 0; round < 50; ++round) {
         for (std::size_t i = 0; i < facts.size(); ++i) {
             facts[i]->values = values[i];
-            // The first half collide in the whole hash, so only the values tell them
-            // apart; the second half has another hash that the index keeps alike (its
-            // 32-bit key is low ^ high: 43 ^ 1 == 42).
-            facts[i]->hash = i < 32 ? 42 : (std::size_t{1} << 32) + 43;
-            index.insert(*facts[i]);
+            index.insert(*facts[i], hash(i));
         }
         REQUIRE(index.size() == facts.size());
-        for (std::size_t i = 0; i < facts.size(); ++i)
-            CHECK(index.find(records, 0, values[i], facts[i]->hash) == facts[i]);
-        CHECK(index.find(records, 0, values[3], facts[40]->hash) == nullptr);
-        for (Fact* f : facts) index.erase(*f);
+        for (std::size_t i = 0; i < facts.size(); ++i) CHECK(index.find(records, 0, values[i], hash(i)) == facts[i]);
+        CHECK(index.find(records, 0, row(1000), hash(40)) == nullptr);  // the key alone is not enough
+        for (std::size_t i = 0; i < facts.size(); ++i) index.erase(*facts[i], hash(i));
         CHECK(index.size() == 0);
         CHECK(index.find(records, 0, values[3], 42) == nullptr);
     }
