@@ -5,6 +5,7 @@
 #include "value_ops.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -91,13 +92,11 @@ public:
     BucketMap(const BucketMap&) = delete;
     BucketMap& operator=(const BucketMap&) = delete;
     BucketMap(BucketMap&& o) noexcept
-        : slots_(std::move(o.slots_)), shift_(std::exchange(o.shift_, 64)), live_(std::exchange(o.live_, 0)),
-          used_(std::exchange(o.used_, 0)) {}
+        : slots_(std::move(o.slots_)), live_(std::exchange(o.live_, 0)), used_(std::exchange(o.used_, 0)) {}
     BucketMap& operator=(BucketMap&& o) noexcept {
         if (this != &o) {
             free_lists();
             slots_ = std::move(o.slots_);
-            shift_ = std::exchange(o.shift_, 64);
             live_ = std::exchange(o.live_, 0);
             used_ = std::exchange(o.used_, 0);
         }
@@ -110,9 +109,8 @@ public:
         if (live_ == 0) return nullptr;
         const std::uint32_t h = fold(hash);
         Bucket* const slots = slots_.data();
-        const std::size_t mask = slots_.size() - 1;
         // The hash first: most slots probed on the way hold another key's bucket.
-        for (std::size_t i = home(h);; i = (i + 1) & mask) {
+        for (std::size_t i = home(h);; i = next(i)) {
             Bucket& b = slots[i];
             if (b.hash_ == h && b.live()) return &b;
             if (b.state_ == Bucket::never_used) return nullptr;
@@ -131,7 +129,7 @@ public:
         if (16 * (used_ + 1) > 13 * slots_.size()) rehash();
         const std::uint32_t h = fold(hash);
         std::size_t i = home(h);
-        while (slots_[i].live()) i = (i + 1) & (slots_.size() - 1);
+        while (slots_[i].live()) i = next(i);
         Bucket& b = slots_[i];
         if (b.state_ == Bucket::never_used) ++used_;
         b.hash_ = h;
@@ -157,26 +155,30 @@ public:
     static std::uint32_t fold(std::size_t hash) noexcept { return fold_hash(hash); }
 
 private:
-    /// Fibonacci hashing: the top bits of hash × 2^64/φ, so hashes that differ only in
-    /// high bits still spread.
+    /// Fibonacci hashing (hash × 2^32/φ, whose high bits mix all of the hash's), scaled
+    /// to the number of slots, which need not be a power of two.
     std::size_t home(std::uint32_t hash) const noexcept {
-        return static_cast<std::size_t>((static_cast<std::uint64_t>(hash) * 0x9e3779b97f4a7c15ULL) >> shift_);
+        const std::uint32_t mixed = hash * 0x9e3779b9u;
+        return static_cast<std::size_t>((std::uint64_t{mixed} * slots_.size()) >> 32);
     }
+    std::size_t next(std::size_t i) const noexcept { return i + 1 == slots_.size() ? 0 : i + 1; }
 
-    /// Doubles the slots when over 11 in 16 of them hold buckets, else only drops
-    /// the erased ones.
+    /// Grows the slots when over 11 in 16 of them hold buckets, else only drops the
+    /// erased ones. Small tables double; from 4,096 slots sizes go 2^k, 1.5 × 2^k,
+    /// 2^(k+1), so a large table is at most a third larger than the step before needs,
+    /// where doubling made it up to twice as large (Miss Manners 128's `not path`
+    /// memory: 16,000 buckets in 32,768 slots, now 24,576). Small ones double: Waltz
+    /// makes many, and with 1.5 steps from the start took 1.9 % more instructions.
     void rehash() {
         std::size_t n = slots_.empty() ? 8 : slots_.size();
-        if (16 * (live_ + 1) > 11 * n) n *= 2;
+        if (16 * (live_ + 1) > 11 * n) n += n < 4096 ? n : std::has_single_bit(n) ? n / 2 : n / 3;
         std::vector<Bucket> old(n);
         old.swap(slots_);
-        shift_ = 64;
-        for (std::size_t s = n; s > 1; s >>= 1) --shift_;
         used_ = live_;
         for (const Bucket& b : old) {
             if (!b.live()) continue;
             std::size_t i = home(b.hash_);
-            while (slots_[i].state_ != Bucket::never_used) i = (i + 1) & (n - 1);
+            while (slots_[i].state_ != Bucket::never_used) i = next(i);
             slots_[i] = b;  // the list, in place or on the heap, moves with it
         }
     }
@@ -187,7 +189,6 @@ private:
     }
 
     std::vector<Bucket> slots_;
-    unsigned shift_ = 64;    // 64 - log2(slots_.size())
     std::size_t live_ = 0;   // buckets
     std::size_t used_ = 0;   // buckets and erased slots
 };

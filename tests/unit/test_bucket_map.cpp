@@ -81,3 +81,31 @@ TEST_CASE("bucket map: lists by hash stay right through growth and removals", "[
     map[7].push_back(1);
     CHECK(map.find(7)->size() == 1);
 }
+
+TEST_CASE("bucket map: large tables, sized 1.5 x 2^k between powers of two, keep every list",
+          "[engine][bucket_map]") {
+    // From 4,096 slots a table grows by half or by a third, so probes wrap around at an
+    // end that is not a power of two (BucketMap::next).
+    BucketMap map;
+    Model model;
+    std::uint32_t state = 7;
+    const std::size_t keys = 30000;
+    auto hash_of = [](std::size_t k) { return k * 0x9e3779b97f4a7c15ULL; };
+    for (std::size_t k = 0; k < keys; ++k) {
+        for (std::uint32_t n = next(state, 3) + 1; n > 0; --n) {
+            map[hash_of(k)].push_back(n);
+            model[BucketMap::fold(hash_of(k))].push_back(n);
+        }
+        if (k % 3 == 2) {
+            map.erase(*map.find(hash_of(k - 1)));
+            model.erase(BucketMap::fold(hash_of(k - 1)));
+        }
+    }
+    REQUIRE(map.size() == model.size());
+    for (std::size_t k = 0; k < keys; ++k) {
+        const auto* b = map.find(hash_of(k));
+        auto it = model.find(BucketMap::fold(hash_of(k)));
+        REQUIRE((b != nullptr) == (it != model.end()));
+        if (b) CHECK(std::vector<std::uint32_t>(b->begin(), b->end()) == it->second);
+    }
+}
