@@ -92,8 +92,10 @@ bool Agenda::before(const Entry& x, const Entry& y) const noexcept {
     // The keys fires_before reads first under depth and breadth, from the entries (the
     // moment, which it reads before them, is the group's).
     if (strategy_ == Strategy::Depth || strategy_ == Strategy::Breadth) {
-        for (std::size_t i = 0; i < x.newest.size(); ++i)
+        for (std::size_t i = 0; i < x.newest.size(); ++i) {
             if (x.newest[i] != y.newest[i]) return x.newest[i] > y.newest[i];
+            if (x.newest[i] == saturated) break;  // equal here, not necessarily in full
+        }
     }
     return fires_before(*x.activation, *y.activation, strategy_);
 }
@@ -181,7 +183,10 @@ std::uint32_t Agenda::group_for(Level& level, std::uint64_t key, std::int64_t sa
 void Agenda::add(Activation& a) {
     a.queued = true;
     Entry e{{}, &a};
-    for (std::size_t i = 0; i < e.newest.size() && i < a.ids.matched(); ++i) e.newest[i] = a.ids.newest(i);
+    for (std::size_t i = 0; i < e.newest.size() && i < a.ids.matched(); ++i) {
+        const FactId id = a.ids.newest(i);
+        e.newest[i] = id < saturated ? static_cast<std::uint32_t>(id) : saturated;
+    }
     auto level = find_level(a.salience);
     if (level == levels_.end() || level->salience != a.salience) level = levels_.insert(level, Level{a.salience, {}, 0});
     a.group = group_for(*level, key_of(a), a.salience);

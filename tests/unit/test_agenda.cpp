@@ -222,3 +222,33 @@ TEST_CASE("agenda re-sorts its waiting activations for a new strategy", "[engine
     std::sort(removed.begin(), removed.end());
     CHECK(back == removed);
 }
+
+TEST_CASE("agenda orders fact ids past 32 bits by their whole value", "[engine][agenda]") {
+    // Entries keep ids in 32 bits, saturated: two activations equal there are told apart
+    // by their full ids, first position first, whatever the later positions say.
+    const FactId big = FactId{1} << 32;
+    const std::vector<std::vector<FactId>> ids = {
+        {big + 2, 20}, {big + 3, 10}, {big - 1, 30}, {big + 7, 1}, {5, 4}, {big - 2, 99}};
+    for (Strategy s : {Strategy::Depth, Strategy::Breadth, Strategy::Lex, Strategy::Mea}) {
+        std::deque<Activation> storage;
+        Agenda agenda(s);
+        std::vector<const Activation*> all;
+        std::uint64_t sequence = 0;
+        for (const std::vector<FactId>& list : ids) {
+            Activation& a = storage.emplace_back();
+            a.moment = 1;
+            a.sequence = ++sequence;
+            std::span<FactId> facts = a.ids.reset(static_cast<std::uint32_t>(list.size()));
+            std::copy(list.begin(), list.end(), facts.begin());
+            a.ids.sort_recency();
+            agenda.add(a);
+            all.push_back(&a);
+        }
+        std::vector<const Activation*> popped;
+        while (!agenda.empty()) popped.push_back(&agenda.pop());
+        const std::vector<const Activation*> want = expected_order(all, s);
+        CHECK(popped == want);
+        // The newest first: big + 7, big + 3, big + 2, big - 1, big - 2, 5.
+        CHECK(want == std::vector<const Activation*>{all[3], all[1], all[0], all[2], all[5], all[4]});
+    }
+}
