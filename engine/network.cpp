@@ -741,6 +741,7 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
 Network::~Network() = default;
 
 std::uint32_t Network::add_node(Node node) {
+    if (nodes_.size() >= std::uint32_t{1} << 31) throw std::length_error("more than 2^31 network nodes");
     auto id = static_cast<std::uint32_t>(nodes_.size());
     std::uint32_t parent = node.parent;
     nodes_.push_back(std::move(node));
@@ -1272,9 +1273,6 @@ void Network::join(Node& n, std::uint32_t id, Token* token, Fact* fact) {
     for (std::uint32_t c : n.children) schedule(c, t);
 }
 
-void Network::schedule(std::uint32_t node, Token* token, bool group_ready) {
-    work_.push_back({node, token->self, group_ready});
-}
 
 // Runs scheduled left activations until the work stack is back at `mark`. The stack is
 // last-in first-out, so a token's consequences are all worked out before its siblings',
@@ -1284,11 +1282,11 @@ void Network::drain(std::size_t mark) {
         const Work w = work_.back();
         work_.pop_back();
         Token* token = tokens_.at(w.token);
-        if (!w.group_ready) {
+        if (!(w.node & ready_bit)) {
             left_activate(w.node, token);
             continue;
         }
-        const Node& g = nodes_[w.node];
+        const Node& g = nodes_[w.node & ~ready_bit];
         token->ready = true;
         if (g.negated ? token->count == 0 : token->count > 0) schedule(g.out, token);
     }
@@ -1368,7 +1366,7 @@ void Network::left_activate(std::uint32_t id, Token* token) {
         // only then does the count decide whether the token goes on.
         Token* g = make_token(id, token, nullptr);
         g->count = 0;
-        schedule(id, g, true);
+        schedule(id | ready_bit, g);
         schedule(n.sub, g);
         return;
     }
