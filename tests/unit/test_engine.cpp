@@ -1071,7 +1071,8 @@ TEST_CASE("counting groups without tokens of their own match as groups with toke
           "[engine][rete][not]") {
     // `fast`'s groups are counting: the `not` kept in a(x)'s tokens, the `exists`
     // passing its own token into the `d` join; `fast_last`'s `not` ends the rule, so
-    // a(x)'s token is right above the match. A `where` in each body makes the `slow`
+    // a(x)'s token is right above the match; `fast_nested`'s inner `not` is kept in the
+    // body's join tokens. A `where` in each body makes the `slow`
     // rules' groups keep tokens for their body's matches instead. Random changes, and
     // firings that drop the fired matches, must leave both with the same matches.
     const std::string rules =
@@ -1080,7 +1081,9 @@ TEST_CASE("counting groups without tokens of their own match as groups with toke
         "rule slow when a(x: ?x) not { b(x: ?x) where ?x == ?x }\n"
         "    exists { c(x: ?x) where ?x == ?x } d(y: ?y) then end\n"
         "rule fast_last when a(x: ?x) not b(x: ?x) then end\n"
-        "rule slow_last when a(x: ?x) not { b(x: ?x) where ?x == ?x } then end\n";
+        "rule slow_last when a(x: ?x) not { b(x: ?x) where ?x == ?x } then end\n"
+        "rule fast_nested when d(y: ?y) not { b(x: ?y) not c(x: ?y) } then end\n"
+        "rule slow_nested when d(y: ?y) not { b(x: ?y) not { c(x: ?y) where ?y == ?y } } then end\n";
     Engine e(compile_text(rules), nullptr);
     e.load();
     std::vector<std::vector<FactId>> live(4);  // by template
@@ -1093,6 +1096,7 @@ TEST_CASE("counting groups without tokens of their own match as groups with toke
         return out;
     };
     std::size_t seen = 0;
+    std::size_t nested_seen = 0;
     for (int step = 0; step < 1500; ++step) {
         const std::uint32_t t = random.next(4);
         const std::uint32_t op = random.next(10);
@@ -1110,9 +1114,14 @@ TEST_CASE("counting groups without tokens of their own match as groups with toke
         const std::vector<std::string> fast = matches("fast");
         REQUIRE(fast == matches("slow"));
         REQUIRE(matches("fast_last") == matches("slow_last"));
+        const std::vector<std::string> nested = matches("fast_nested");
+        REQUIRE(nested == matches("slow_nested"));
         seen += fast.size();
+        nested_seen += nested.size();
     }
-    CHECK(seen > 500);  // the rules did match along the way
+    // The rules did match along the way.
+    CHECK(seen > 500);
+    CHECK(nested_seen > 500);
 }
 
 TEST_CASE("a not inside a not group ends its body without an output token", "[engine][rete][not]") {
