@@ -19,12 +19,14 @@ inline bool values_equal(const Value& a, const Value& b) noexcept {
     return same_value(a, b);
 }
 
-/// hash_value, with symbols and ints hashed here as hash_value hashes them (the unit
-/// tests hold the two equal); other kinds go to hash_value.
+/// hash_value, with symbols, ints and booleans hashed here as hash_value hashes them
+/// (the unit tests hold the two equal); other kinds go to hash_value. Booleans are here
+/// for Waltz, whose edges have two (a call per edge fact hashed took 0.8 % of its run).
 inline std::size_t value_hash(const Value& v) noexcept {
     using boost::variant2::get_if;
     if (const auto* i = get_if<std::int64_t>(&v)) return std::hash<std::int64_t>{}(*i) * 31 + v.index();
     if (const auto* s = get_if<Symbol>(&v)) return s->hash() * 31 + v.index();
+    if (const auto* b = get_if<bool>(&v)) return (*b ? 1u : 2u) * 31 + v.index();
     return hash_value(v);
 }
 
