@@ -640,12 +640,12 @@ std::optional<bool> IntProgram::run(const TokenPool& pool, const Token* token, s
     return stack[0] != 0;
 }
 
-/// Takes the entry at `pos` out of `memory`'s bucket of `hash`: the last entry fills the
-/// gap, and `moved(entry, pos)` records its new position.
+/// Takes the entry at `pos` out of `memory`'s bucket of `hash` (a token's or fact's
+/// place): the last entry fills the gap, and `moved(entry, pos)` records its new position.
 template <class Moved>
-void take_out(BucketMap& memory, std::uint32_t hash, std::uint32_t pos, Moved moved) {
+void take_out(BucketMap& memory, std::size_t hash, std::uint32_t pos, Moved moved) {
     BucketMap::Bucket& bucket = *memory.find(hash);
-    const TokenRef last = bucket.back();
+    const std::uint32_t last = bucket.back();
     bucket[pos] = last;
     moved(last, pos);
     bucket.pop_back();
@@ -1273,7 +1273,6 @@ void Network::join(Node& n, std::uint32_t id, Token* token, Fact* fact) {
     for (std::uint32_t c : n.children) schedule(c, t);
 }
 
-
 // Runs scheduled left activations until the work stack is back at `mark`. The stack is
 // last-in first-out, so a token's consequences are all worked out before its siblings',
 // as a recursive walk would, without the call stack growing with the rule.
@@ -1453,18 +1452,14 @@ void Network::retract_fact(Fact& fact) {
             const std::uint32_t pos = places[j + 1 + i];
             std::size_t h = hash_seed;
             for (dsl::FieldIndex field : index.fields) h = combine(h, value_hash(fact.values[field]));
-            BucketMap::Bucket& bucket = *index.buckets.find(h);
             // The last fact of the bucket fills the gap, and its place says so.
-            const std::uint32_t moved = bucket.back();
-            bucket[pos] = moved;
-            bucket.pop_back();
-            if (moved != fact.place) {
+            take_out(index.buckets, h, pos, [&](std::uint32_t moved, std::uint32_t at) {
+                if (moved == fact.place) return;
                 AlphaPlaces& theirs = facts_.at(moved)->alpha;
                 std::size_t k = 0;
                 while (theirs[k] != m) k = next_memory(theirs.view(), k);
-                theirs[k + 1 + i] = pos;
-            }
-            if (bucket.empty()) index.buckets.erase(bucket);
+                theirs[k + 1 + i] = at;
+            });
         }
     }
     for (TokenRef place = fact.tokens; place;) {
@@ -1488,11 +1483,11 @@ void Network::drop_match(Token& terminal) {
     destroy_token(&terminal);
     // A join or filter token in no memory is reachable only from its parent and its
     // fact; once childless it is a match record nothing will read (closure: one per
-    // firing). Group tokens, and joins' tokens that are a group's, carry counts and stay.
+    // firing). Group tokens, and tokens in a memory (a join's that are a group's too),
+    // stay.
     while (up->self && !up->below.first_child) {
         const Node& n = nodes_[up->node];
-        if ((n.kind != NodeKind::Join && n.kind != NodeKind::Filter) || n.keeps_memory || n.hosts != no_node)
-            break;
+        if ((n.kind != NodeKind::Join && n.kind != NodeKind::Filter) || n.kept_in != no_node) break;
         Token* next = tokens_.at(up->parent);
         delete_token(up);
         up = next;
