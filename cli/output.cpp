@@ -147,6 +147,12 @@ void add_output_option(CLI::App& cmd, std::optional<std::string>& file) {
                    "when the input has errors");
 }
 
+void keep_until_exit(std::shared_ptr<const void> what) {
+    // A pointer, not a static vector: static objects are destroyed at exit.
+    static auto* kept = new std::vector<std::shared_ptr<const void>>;
+    kept->push_back(std::move(what));
+}
+
 int with_output(const std::optional<std::string>& file, const std::function<int()>& command) {
     if (!file) return command();
     namespace fs = std::filesystem;

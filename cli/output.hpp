@@ -77,6 +77,13 @@ public:
 /// "stopped by the timeout of 0.5 s", ...; empty for a complete run.
 std::string stop_description(const RunResult& result, const RunLimits& limits);
 
+/// Keeps `what` until the process ends and never destroys it: the system takes a run's
+/// memory back at once, where destroying its facts, tokens and program freed it one
+/// allocation at a time (loading 100,000 facts: 6 % of the command's instructions).
+/// Only for objects whose destructors do nothing but free memory. Leak checkers do not
+/// count them: they stay reachable from a global.
+void keep_until_exit(std::shared_ptr<const void> what);
+
 /// Adds `--output FILE` to a subcommand.
 void add_output_option(CLI::App& cmd, std::optional<std::string>& file);
 

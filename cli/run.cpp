@@ -61,16 +61,20 @@ public:
 };
 
 // Compiles and loads; prints the diagnostics. `program_out` and `facts_out`, when given,
-// receive what the session runs on (an explanation recorder needs them).
-std::unique_ptr<Session> open_session(const std::vector<std::string>& paths, const std::vector<std::string>& facts,
-                                      bool color, ProgramPtr* program_out = nullptr,
-                                      std::shared_ptr<const FactSet>* facts_out = nullptr) {
+// receive what the session runs on (an explanation recorder needs them). The session,
+// with the program and facts it holds, is kept until the process ends (keep_until_exit);
+// null after errors in the input.
+Session* open_session(const std::vector<std::string>& paths, const std::vector<std::string>& facts,
+                      bool color, ProgramPtr* program_out = nullptr,
+                      std::shared_ptr<const FactSet>* facts_out = nullptr) {
     Inputs in = load_inputs(paths, facts);
     print_diagnostics(in.diagnostics, color);
     if (count_errors(in.diagnostics) > 0) return nullptr;
     if (program_out != nullptr) *program_out = in.program;
     if (facts_out != nullptr) *facts_out = in.facts;
-    return std::make_unique<Session>(in.program, in.facts);
+    auto session = std::make_shared<Session>(in.program, in.facts);
+    keep_until_exit(session);
+    return session.get();
 }
 
 // How the run ended, as the end of the "Fired N activations" line.
@@ -111,7 +115,7 @@ int run_run(const RunCliOptions& opt) {
     bool color = use_color(opt.color);
     ProgramPtr program;
     std::shared_ptr<const FactSet> fact_set;
-    std::unique_ptr<Session> session = open_session(opt.paths, opt.facts, color, &program, &fact_set);
+    Session* session = open_session(opt.paths, opt.facts, color, &program, &fact_set);
     if (!session) return exit_input;
     if (opt.explain) {
         // A bad target is bad input: report it before anything runs.
@@ -179,7 +183,7 @@ int run_query(const QueryCliOptions& opt) {
     std::string name = opt.items[i++];
     std::vector<std::string> args(opt.items.begin() + static_cast<std::ptrdiff_t>(i), opt.items.end());
 
-    std::unique_ptr<Session> session = open_session(paths, opt.facts, color);
+    Session* session = open_session(paths, opt.facts, color);
     if (!session) return exit_input;
     RunOptions options;
     apply_limits(opt.limits, options);
