@@ -4,6 +4,7 @@
 
 #include "agenda.hpp"
 #include "evaluator.hpp"
+#include "int_program.hpp"
 #include "network.hpp"
 #include "working_memory.hpp"
 
@@ -108,6 +109,9 @@ private:
     /// Gives back the values of the facts retracted since the last call.
     void reclaim_retracted();
     void fire_one(Activation& a);
+    /// The program of the `i`th value (assert) or change (modify) of `act`, an action of
+    /// rule `rule`.
+    const std::optional<IntProgram>& rhs_program(std::uint32_t rule, const dsl::Action& act, std::size_t i) const;
     void release(Activation& a);
     /// Fills an activation's fact ids and puts it on the agenda.
     void queue(Activation& a);
@@ -168,6 +172,9 @@ private:
         std::vector<std::uint32_t> without_level;
     };
     std::vector<Slots> slots_;
+    /// Per rule, per action, per value of an `assert` or change of a `modify`: the
+    /// integer program of a unary or binary expression, or null (rhs_program).
+    std::vector<std::vector<std::vector<std::optional<IntProgram>>>> rhs_programs_;
     std::deque<FactId> unsupported_;
     /// Retracted facts whose values the firing or change in progress may still read.
     std::vector<Fact*> retracted_;

@@ -9,6 +9,7 @@
 
 #include "bucket_map.hpp"
 #include "evaluator.hpp"
+#include "int_program.hpp"
 #include "value_ops.hpp"
 
 #include <algorithm>
@@ -91,138 +92,6 @@ struct MemberTest {
         return true;
     }
 };
-
-/// A `where` test made only of the integer part of the language (int literals, variables
-/// bound to fields, + - * / %, unary minus, comparisons, and/or/not), compiled once into
-/// postfix code whose variables are already (depth, field). Through the Expr tree, with
-/// an optional per node and a virtual call per variable, Waltz's junction tests took
-/// ~900 instructions each. It decides exactly what evaluate_test's integer path would;
-/// what it cannot (a value that is not an int, overflow, division by zero) is left to
-/// evaluate_test, which does the whole test again and raises its errors.
-struct IntProgram {
-    enum class Op : std::uint8_t {
-        Literal, Load, Neg, Not, Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge, AndJump, OrJump
-    };
-    struct Instr {
-        Op op = Op::Literal;
-        std::int64_t literal = 0;
-        std::uint32_t depth = 0;     ///< Load: the fact's level
-        dsl::FieldIndex field = 0;   ///< Load
-        /// AndJump / OrJump: where to go, leaving the left operand as the result, when it
-        /// decides the test; otherwise it is popped and the right operand follows.
-        std::uint32_t target = 0;
-    };
-    /// Deeper tests are not compiled, so that the stack is a fixed array.
-    static constexpr std::size_t max_stack = 16;
-    std::vector<Instr> code;
-
-    /// Null when `test` (or a variable it reads) is outside what the program can do.
-    static std::optional<IntProgram> compile(const dsl::Expr& test, const std::vector<Binding>& bindings);
-    /// The test's result on the chain ending at `token` (at `depth`) and the candidate fact
-    /// below it, or nullopt when evaluate_test must decide.
-    std::optional<bool> run(const TokenPool& pool, const Token* token, std::uint32_t depth,
-                            const Fact* candidate) const noexcept;
-};
-
-class IntCompiler {
-public:
-    explicit IntCompiler(const std::vector<Binding>& bindings) : bindings_(bindings) {}
-
-    bool test(const dsl::Expr& e) {
-        using dsl::BinaryOp;
-        if (e.kind == dsl::Expr::Kind::Unary && e.unary == dsl::UnaryOp::Not)
-            return test(e.args[0]) && emit({.op = Op::Not}, 0);
-        if (e.kind != dsl::Expr::Kind::Binary) return false;
-        switch (e.binary) {
-        case BinaryOp::And:
-        case BinaryOp::Or: {
-            if (!test(e.args[0])) return false;
-            const std::size_t jump = out_.code.size();
-            emit({.op = e.binary == BinaryOp::And ? Op::AndJump : Op::OrJump}, -1);
-            if (!test(e.args[1])) return false;
-            out_.code[jump].target = static_cast<std::uint32_t>(out_.code.size());
-            return true;
-        }
-        case BinaryOp::Eq:
-        case BinaryOp::Ne:
-        case BinaryOp::Lt:
-        case BinaryOp::Le:
-        case BinaryOp::Gt:
-        case BinaryOp::Ge: return operands(e) && emit({.op = op_of(e.binary)}, -1);
-        default: return false;
-        }
-    }
-
-    IntProgram take() { return std::move(out_); }
-
-private:
-    using Op = IntProgram::Op;
-
-    /// The instruction of an arithmetic or comparison operator.
-    static Op op_of(dsl::BinaryOp b) noexcept {
-        using dsl::BinaryOp;
-        switch (b) {
-        case BinaryOp::Add: return Op::Add;
-        case BinaryOp::Sub: return Op::Sub;
-        case BinaryOp::Mul: return Op::Mul;
-        case BinaryOp::Div: return Op::Div;
-        case BinaryOp::Mod: return Op::Mod;
-        case BinaryOp::Eq: return Op::Eq;
-        case BinaryOp::Ne: return Op::Ne;
-        case BinaryOp::Lt: return Op::Lt;
-        case BinaryOp::Le: return Op::Le;
-        case BinaryOp::Gt: return Op::Gt;
-        default: return Op::Ge;
-        }
-    }
-
-    bool value(const dsl::Expr& e) {
-        using dsl::BinaryOp;
-        switch (e.kind) {
-        case dsl::Expr::Kind::Literal: {
-            const auto* i = boost::variant2::get_if<std::int64_t>(&e.literal);
-            return i && emit({.op = Op::Literal, .literal = *i}, 1);
-        }
-        case dsl::Expr::Kind::Variable: {
-            if (e.var >= bindings_.size()) return false;
-            const Binding& b = bindings_[e.var];
-            return b.bound && !b.whole_fact && emit({.op = Op::Load, .depth = b.depth, .field = b.field}, 1);
-        }
-        case dsl::Expr::Kind::Unary:
-            return e.unary == dsl::UnaryOp::Neg && value(e.args[0]) && emit({.op = Op::Neg}, 0);
-        case dsl::Expr::Kind::Binary:
-            switch (e.binary) {
-            case BinaryOp::Add:
-            case BinaryOp::Sub:
-            case BinaryOp::Mul:
-            case BinaryOp::Div:
-            case BinaryOp::Mod: return operands(e) && emit({.op = op_of(e.binary)}, -1);
-            default: return false;
-            }
-        case dsl::Expr::Kind::Call: return false;
-        }
-        return false;
-    }
-
-    bool operands(const dsl::Expr& e) { return value(e.args[0]) && value(e.args[1]); }
-
-    /// Appends `i`, which changes the stack's height by `change`; false if it gets too deep.
-    bool emit(IntProgram::Instr i, int change) {
-        out_.code.push_back(i);
-        height_ += change;
-        return height_ <= static_cast<int>(IntProgram::max_stack);
-    }
-
-    const std::vector<Binding>& bindings_;
-    IntProgram out_;
-    int height_ = 0;
-};
-
-std::optional<IntProgram> IntProgram::compile(const dsl::Expr& test, const std::vector<Binding>& bindings) {
-    IntCompiler c(bindings);
-    if (!c.test(test)) return std::nullopt;
-    return c.take();
-}
 
 struct WhereTest {
     const dsl::Expr* expr = nullptr;
@@ -584,62 +453,6 @@ private:
     const Fact* candidate_;
 };
 
-std::optional<bool> IntProgram::run(const TokenPool& pool, const Token* token, std::uint32_t depth,
-                                    const Fact* candidate) const noexcept {
-    using dsl::BinaryOp;
-    std::int64_t stack[max_stack];
-    std::size_t n = 0;
-    // A binary operator pops its right operand and replaces its left one by the result.
-    auto arithmetic = [&](BinaryOp op) {
-        const std::int64_t b = stack[--n];
-        std::optional<std::int64_t> r = int_arithmetic(op, stack[n - 1], b);
-        if (r) stack[n - 1] = *r;
-        return r.has_value();
-    };
-    auto compare = [&](auto holds) {
-        const std::int64_t b = stack[--n];
-        stack[n - 1] = holds(stack[n - 1], b);
-    };
-    std::size_t pc = 0;
-    while (pc < code.size()) {
-        const Instr& i = code[pc++];
-        switch (i.op) {
-        case Op::Literal: stack[n++] = i.literal; break;
-        case Op::Load: {
-            const Fact* f = fact_in(pool, token, depth, candidate, i.depth);
-            const auto* v = f ? boost::variant2::get_if<std::int64_t>(&f->values[i.field]) : nullptr;
-            if (!v) return std::nullopt;
-            stack[n++] = *v;
-            break;
-        }
-        case Op::Neg:
-            if (stack[n - 1] == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
-            stack[n - 1] = -stack[n - 1];
-            break;
-        case Op::Not: stack[n - 1] = !stack[n - 1]; break;
-        case Op::Add: if (!arithmetic(BinaryOp::Add)) return std::nullopt; break;
-        case Op::Sub: if (!arithmetic(BinaryOp::Sub)) return std::nullopt; break;
-        case Op::Mul: if (!arithmetic(BinaryOp::Mul)) return std::nullopt; break;
-        case Op::Div: if (!arithmetic(BinaryOp::Div)) return std::nullopt; break;
-        case Op::Mod: if (!arithmetic(BinaryOp::Mod)) return std::nullopt; break;
-        case Op::Eq: compare(std::equal_to<>{}); break;
-        case Op::Ne: compare(std::not_equal_to<>{}); break;
-        case Op::Lt: compare(std::less<>{}); break;
-        case Op::Le: compare(std::less_equal<>{}); break;
-        case Op::Gt: compare(std::greater<>{}); break;
-        case Op::Ge: compare(std::greater_equal<>{}); break;
-        case Op::AndJump:
-        case Op::OrJump:
-            if ((stack[n - 1] != 0) == (i.op == Op::OrJump))
-                pc = i.target;
-            else
-                --n;
-            break;
-        }
-    }
-    return stack[0] != 0;
-}
-
 /// Takes the entry at `pos` out of `memory`'s bucket of `hash` (a token's or fact's
 /// place): the last entry fills the gap, and `moved(entry, pos)` records its new position.
 template <class Moved>
@@ -717,7 +530,7 @@ Network::Network(const dsl::Program& program, std::vector<RuleSpec> specs, Match
             nodes_[n.parent].keeps_memory = true;
             n.reads_passed = nodes_[n.parent].kind == NodeKind::GroupOut && nodes_[n.parent].pass_through;
         }
-        for (WhereTest& w : n.wheres) w.program = IntProgram::compile(*w.expr, bindings_[w.spec]);
+        for (WhereTest& w : n.wheres) w.program = IntProgram::compile_test(*w.expr, bindings_[w.spec]);
     }
     for (std::uint32_t id = 0; id < nodes_.size(); ++id) {
         Node& n = nodes_[id];
@@ -1252,8 +1065,9 @@ bool Network::passes_rest(const Node& n, const Token* t, const Fact* f) const {
     }
     for (const WhereTest& w : n.wheres) {
         if (w.program) {
-            if (std::optional<bool> r = w.program->run(tokens_, t, depth, f)) {
-                if (!*r) return false;
+            if (std::optional<std::int64_t> r = w.program->run(
+                    [&](std::uint32_t at) { return fact_in(tokens_, t, depth, f, at); })) {
+                if (*r == 0) return false;
                 continue;
             }
         }

@@ -641,6 +641,41 @@ TEST_CASE("a firing reads the facts it retracted until it is over", "[engine][wm
     CHECK(facts == std::vector<std::string>{"seed(n: 7)", "b(y: 20)"});
 }
 
+TEST_CASE("arithmetic on right-hand sides gives what the general evaluation gives", "[engine][rhs]") {
+    // Integer expressions of assert and modify run as compiled programs (int_program.hpp);
+    // whatever they cannot decide (a float, an overflow, a division by zero, a call) goes
+    // to the general evaluation, whose values and errors must be the ones seen here.
+    const std::string base = "template n { v: int  w: float }\n"
+                             "template out { a: int  b: float  c: int  d: float  e: int }\n"
+                             "template counter { k: int }\n";
+    Session s(compile_text(base +
+                           "rule compute when n(v: ?v, w: ?w) then\n"
+                           "    assert out(a: ?v * 3 - 7 / 2, b: ?v + 1, c: -?v % 4, d: ?w * 2, e: -(?v - 12))\n"
+                           "end\n"
+                           "rule count when ?c <- counter(k: ?k & < 5) then modify ?c(k: ?k + 1) end\n"
+                           "facts { n(v: 10, w: 1.25) counter(k: 0) }\n"));
+    RunResult r = s.run();
+    REQUIRE_FALSE(r.error);
+    std::vector<std::string> facts;
+    for (const FactInfo& f : s.facts()) facts.push_back(format_fact(f));
+    std::sort(facts.begin(), facts.end());
+    CHECK(facts == std::vector<std::string>{"counter(k: 5)", "n(v: 10, w: 1.25)",
+                                            "out(a: 27, b: 11.0, c: -2, d: 2.5, e: 2)"});
+
+    auto error_of = [&](const std::string& value) {
+        Session e(compile_text(base + "rule r when n(v: ?v, w: ?w) then assert out(a: " + value +
+                               ", b: 0.0, c: 0, d: 0.0, e: 0) end\nfacts { n(v: 10, w: 1.25) }\n"));
+        RunResult result = e.run();
+        return result.error ? result.error->message : std::string("no error");
+    };
+    CHECK(error_of("?v * 9223372036854775807") == "runtime error in rule 'r': integer overflow in '*'");
+    CHECK(error_of("?v / (?v - 10)") == "runtime error in rule 'r': division by zero");
+    CHECK(error_of("?v % (10 - ?v)") == "runtime error in rule 'r': division by zero");
+    CHECK(error_of("-(?v - 10 - 9223372036854775807 - 1)") ==
+          "runtime error in rule 'r': integer overflow in unary '-'");
+    CHECK(error_of("?w + 1") == "runtime error in rule 'r': field 'a' of 'out' is int, got float");
+}
+
 TEST_CASE("a counting not or exists stays right through any order of changes", "[engine][rete]") {
     // The count of a counting group is a lower bound that looks again when it falls to
     // zero (network.hpp, Token::count); compared here with the answer worked out afresh.
