@@ -17,24 +17,22 @@ public:
             return test(e.args[0]) && emit({.op = Op::Not}, 0);
         if (e.kind != dsl::Expr::Kind::Binary) return false;
         switch (e.binary) {
-            case BinaryOp::And:
-            case BinaryOp::Or: {
-                if (!test(e.args[0])) return false;
-                const std::size_t jump = out_.code.size();
-                emit({.op = e.binary == BinaryOp::And ? Op::AndJump : Op::OrJump}, -1);
-                if (!test(e.args[1])) return false;
-                out_.code[jump].target = static_cast<std::uint32_t>(out_.code.size());
-                return true;
-            }
-            case BinaryOp::Eq:
-            case BinaryOp::Ne:
-            case BinaryOp::Lt:
-            case BinaryOp::Le:
-            case BinaryOp::Gt:
-            case BinaryOp::Ge:
-                return operands(e) && emit({.op = op_of(e.binary)}, -1);
-            default:
-                return false;
+        case BinaryOp::And:
+        case BinaryOp::Or: {
+            if (!test(e.args[0])) return false;
+            const std::size_t jump = out_.code.size();
+            emit({.op = e.binary == BinaryOp::And ? Op::AndJump : Op::OrJump}, -1);
+            if (!test(e.args[1])) return false;
+            out_.code[jump].target = static_cast<std::uint32_t>(out_.code.size());
+            return true;
+        }
+        case BinaryOp::Eq:
+        case BinaryOp::Ne:
+        case BinaryOp::Lt:
+        case BinaryOp::Le:
+        case BinaryOp::Gt:
+        case BinaryOp::Ge: return operands(e) && emit({.op = op_of(e.binary)}, -1);
+        default: return false;
         }
     }
 
@@ -50,59 +48,44 @@ private:
     static Op op_of(dsl::BinaryOp b) noexcept {
         using dsl::BinaryOp;
         switch (b) {
-            case BinaryOp::Add:
-                return Op::Add;
-            case BinaryOp::Sub:
-                return Op::Sub;
-            case BinaryOp::Mul:
-                return Op::Mul;
-            case BinaryOp::Div:
-                return Op::Div;
-            case BinaryOp::Mod:
-                return Op::Mod;
-            case BinaryOp::Eq:
-                return Op::Eq;
-            case BinaryOp::Ne:
-                return Op::Ne;
-            case BinaryOp::Lt:
-                return Op::Lt;
-            case BinaryOp::Le:
-                return Op::Le;
-            case BinaryOp::Gt:
-                return Op::Gt;
-            default:
-                return Op::Ge;
+        case BinaryOp::Add: return Op::Add;
+        case BinaryOp::Sub: return Op::Sub;
+        case BinaryOp::Mul: return Op::Mul;
+        case BinaryOp::Div: return Op::Div;
+        case BinaryOp::Mod: return Op::Mod;
+        case BinaryOp::Eq: return Op::Eq;
+        case BinaryOp::Ne: return Op::Ne;
+        case BinaryOp::Lt: return Op::Lt;
+        case BinaryOp::Le: return Op::Le;
+        case BinaryOp::Gt: return Op::Gt;
+        default: return Op::Ge;
         }
     }
 
     bool value(const dsl::Expr& e) {
         using dsl::BinaryOp;
         switch (e.kind) {
-            case dsl::Expr::Kind::Literal: {
-                const auto* i = boost::variant2::get_if<std::int64_t>(&e.literal);
-                return i && emit({.op = Op::Literal, .literal = *i}, 1);
+        case dsl::Expr::Kind::Literal: {
+            const auto* i = boost::variant2::get_if<std::int64_t>(&e.literal);
+            return i && emit({.op = Op::Literal, .literal = *i}, 1);
+        }
+        case dsl::Expr::Kind::Variable: {
+            if (e.var >= bindings_.size()) return false;
+            const Binding& b = bindings_[e.var];
+            return b.bound && !b.whole_fact && emit({.op = Op::Load, .depth = b.depth, .field = b.field}, 1);
+        }
+        case dsl::Expr::Kind::Unary:
+            return e.unary == dsl::UnaryOp::Neg && value(e.args[0]) && emit({.op = Op::Neg}, 0);
+        case dsl::Expr::Kind::Binary:
+            switch (e.binary) {
+            case BinaryOp::Add:
+            case BinaryOp::Sub:
+            case BinaryOp::Mul:
+            case BinaryOp::Div:
+            case BinaryOp::Mod: return operands(e) && emit({.op = op_of(e.binary)}, -1);
+            default: return false;
             }
-            case dsl::Expr::Kind::Variable: {
-                if (e.var >= bindings_.size()) return false;
-                const Binding& b = bindings_[e.var];
-                return b.bound && !b.whole_fact &&
-                       emit({.op = Op::Load, .depth = b.depth, .field = b.field}, 1);
-            }
-            case dsl::Expr::Kind::Unary:
-                return e.unary == dsl::UnaryOp::Neg && value(e.args[0]) && emit({.op = Op::Neg}, 0);
-            case dsl::Expr::Kind::Binary:
-                switch (e.binary) {
-                    case BinaryOp::Add:
-                    case BinaryOp::Sub:
-                    case BinaryOp::Mul:
-                    case BinaryOp::Div:
-                    case BinaryOp::Mod:
-                        return operands(e) && emit({.op = op_of(e.binary)}, -1);
-                    default:
-                        return false;
-                }
-            case dsl::Expr::Kind::Call:
-                return false;
+        case dsl::Expr::Kind::Call: return false;
         }
         return false;
     }

@@ -29,8 +29,8 @@ struct IntProgram {
     struct Instr {
         Op op = Op::Literal;
         std::int64_t literal = 0;
-        std::uint32_t depth = 0;    ///< Load: the fact's level
-        dsl::FieldIndex field = 0;  ///< Load
+        std::uint32_t depth = 0;     ///< Load: the fact's level
+        dsl::FieldIndex field = 0;   ///< Load
         /// AndJump / OrJump: where to go, leaving the left operand as the result, when it
         /// decides the test; otherwise it is popped and the right operand follows.
         std::uint32_t target = 0;
@@ -45,7 +45,8 @@ struct IntProgram {
                                                   const std::vector<Binding>& bindings);
     /// An arithmetic expression (not a lone literal or variable, which need no program);
     /// null as for compile_test.
-    static std::optional<IntProgram> compile_value(const dsl::Expr& e, const std::vector<Binding>& bindings);
+    static std::optional<IntProgram> compile_value(const dsl::Expr& e,
+                                                   const std::vector<Binding>& bindings);
 
     /// The result (a test's: 0 or 1), reading the fact at each depth from
     /// `fact_at(depth)`; nullopt when the general evaluation must decide.
@@ -73,63 +74,37 @@ std::optional<std::int64_t> IntProgram::run(FactAt fact_at) const noexcept {
     while (pc < code.size()) {
         const Instr& i = code[pc++];
         switch (i.op) {
-            case Op::Literal:
-                stack[n++] = i.literal;
-                break;
-            case Op::Load: {
-                const Fact* f = fact_at(i.depth);
-                const auto* v = f ? boost::variant2::get_if<std::int64_t>(&f->values[i.field]) : nullptr;
-                if (!v) return std::nullopt;
-                stack[n++] = *v;
-                break;
-            }
-            case Op::Neg:
-                if (stack[n - 1] == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
-                stack[n - 1] = -stack[n - 1];
-                break;
-            case Op::Not:
-                stack[n - 1] = !stack[n - 1];
-                break;
-            case Op::Add:
-                if (!arithmetic(BinaryOp::Add)) return std::nullopt;
-                break;
-            case Op::Sub:
-                if (!arithmetic(BinaryOp::Sub)) return std::nullopt;
-                break;
-            case Op::Mul:
-                if (!arithmetic(BinaryOp::Mul)) return std::nullopt;
-                break;
-            case Op::Div:
-                if (!arithmetic(BinaryOp::Div)) return std::nullopt;
-                break;
-            case Op::Mod:
-                if (!arithmetic(BinaryOp::Mod)) return std::nullopt;
-                break;
-            case Op::Eq:
-                compare(std::equal_to<>{});
-                break;
-            case Op::Ne:
-                compare(std::not_equal_to<>{});
-                break;
-            case Op::Lt:
-                compare(std::less<>{});
-                break;
-            case Op::Le:
-                compare(std::less_equal<>{});
-                break;
-            case Op::Gt:
-                compare(std::greater<>{});
-                break;
-            case Op::Ge:
-                compare(std::greater_equal<>{});
-                break;
-            case Op::AndJump:
-            case Op::OrJump:
-                if ((stack[n - 1] != 0) == (i.op == Op::OrJump))
-                    pc = i.target;
-                else
-                    --n;
-                break;
+        case Op::Literal: stack[n++] = i.literal; break;
+        case Op::Load: {
+            const Fact* f = fact_at(i.depth);
+            const auto* v = f ? boost::variant2::get_if<std::int64_t>(&f->values[i.field]) : nullptr;
+            if (!v) return std::nullopt;
+            stack[n++] = *v;
+            break;
+        }
+        case Op::Neg:
+            if (stack[n - 1] == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
+            stack[n - 1] = -stack[n - 1];
+            break;
+        case Op::Not: stack[n - 1] = !stack[n - 1]; break;
+        case Op::Add: if (!arithmetic(BinaryOp::Add)) return std::nullopt; break;
+        case Op::Sub: if (!arithmetic(BinaryOp::Sub)) return std::nullopt; break;
+        case Op::Mul: if (!arithmetic(BinaryOp::Mul)) return std::nullopt; break;
+        case Op::Div: if (!arithmetic(BinaryOp::Div)) return std::nullopt; break;
+        case Op::Mod: if (!arithmetic(BinaryOp::Mod)) return std::nullopt; break;
+        case Op::Eq: compare(std::equal_to<>{}); break;
+        case Op::Ne: compare(std::not_equal_to<>{}); break;
+        case Op::Lt: compare(std::less<>{}); break;
+        case Op::Le: compare(std::less_equal<>{}); break;
+        case Op::Gt: compare(std::greater<>{}); break;
+        case Op::Ge: compare(std::greater_equal<>{}); break;
+        case Op::AndJump:
+        case Op::OrJump:
+            if ((stack[n - 1] != 0) == (i.op == Op::OrJump))
+                pc = i.target;
+            else
+                --n;
+            break;
         }
     }
     return stack[0];

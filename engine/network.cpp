@@ -13,7 +13,6 @@
 #include "value_ops.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <limits>
 #include <optional>
 #include <stdexcept>
